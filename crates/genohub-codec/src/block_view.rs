@@ -1,0 +1,142 @@
+use crate::error::CodecError;
+use crate::extended_call::ExtendedCall;
+use crate::genotype_block::GenotypeBlock;
+use crate::gt_parser;
+use crate::header::{Header, SectionKind};
+use crate::int_column;
+use crate::section;
+use crate::variant_genotypes::VariantGenotypes;
+use crate::variant_layout::{PaletteEntry, VariantLayout};
+
+/// Lazy view for analytics: the GT section is decompressed and validated once at
+/// [`open`](Self::open); DP/GQ/AD stay compressed until asked for.
+pub struct BlockView {
+    pub(crate) n_variants: u32,
+    pub(crate) n_samples: u32,
+    pub(crate) gt: Vec<u8>,
+    pub(crate) layouts: Vec<VariantLayout>,
+    pub(crate) palette: Vec<PaletteEntry>,
+    pub(crate) extended: Vec<ExtendedCall>,
+    pub(crate) extended_start: Vec<u32>,
+    dp: Option<CompressedColumn>,
+    gq: Option<CompressedColumn>,
+    ad: Option<CompressedColumn>,
+}
+
+/// A DP/GQ/AD section kept in its compressed form.
+struct CompressedColumn {
+    raw_len: usize,
+    bytes: Vec<u8>,
+}
+
+impl BlockView {
+    pub fn open(bytes: &[u8]) -> Result<BlockView, CodecError> {
+        let header = Header::parse(bytes)?;
+        let gt_span = header
+            .section(SectionKind::Gt)
+            .ok_or(CodecError::Corrupt("missing GT section"))?;
+        let gt = section::decompress(&bytes[gt_span.start..gt_span.end], gt_span.raw_len)?;
+        let parsed = gt_parser::parse(&gt, header.n_variants, header.n_samples)?;
+        let column = |kind| {
+            header.section(kind).map(|span| CompressedColumn {
+                raw_len: span.raw_len,
+                bytes: bytes[span.start..span.end].to_vec(),
+            })
+        };
+        Ok(BlockView {
+            n_variants: header.n_variants,
+            n_samples: header.n_samples,
+            gt,
+            layouts: parsed.layouts,
+            palette: parsed.palette,
+            extended: parsed.extended,
+            extended_start: parsed.extended_start,
+            dp: column(SectionKind::Dp),
+            gq: column(SectionKind::Gq),
+            ad: column(SectionKind::Ad),
+        })
+    }
+
+    pub fn n_variants(&self) -> u32 {
+        self.n_variants
+    }
+
+    pub fn n_samples(&self) -> u32 {
+        self.n_samples
+    }
+
+    /// Panics if `v >= n_variants()`.
+    pub fn variant(&self, v: u32) -> VariantGenotypes<'_> {
+        assert!(v < self.n_variants, "variant {v} out of range");
+        VariantGenotypes::new(self, v)
+    }
+
+    pub fn variants(&self) -> impl ExactSizeIterator<Item = VariantGenotypes<'_>> {
+        (0..self.n_variants).map(|v| VariantGenotypes::new(self, v))
+    }
+
+    /// All extended calls, sorted by (variant, sample).
+    pub fn extended(&self) -> &[ExtendedCall] {
+        &self.extended
+    }
+
+    pub fn has_dp(&self) -> bool {
+        self.dp.is_some()
+    }
+
+    pub fn has_gq(&self) -> bool {
+        self.gq.is_some()
+    }
+
+    pub fn has_ad(&self) -> bool {
+        self.ad.is_some()
+    }
+
+    /// `n_variants * n_samples` values, decompressed on each call.
+    pub fn dp(&self) -> Result<Option<Vec<i32>>, CodecError> {
+        self.decode_column(self.dp.as_ref(), 1)
+    }
+
+    pub fn gq(&self) -> Result<Option<Vec<i32>>, CodecError> {
+        self.decode_column(self.gq.as_ref(), 1)
+    }
+
+    /// `n_variants * n_samples * 2` values: (ref depth, alt depth) per call.
+    pub fn ad(&self) -> Result<Option<Vec<i32>>, CodecError> {
+        self.decode_column(self.ad.as_ref(), 2)
+    }
+
+    fn decode_column(
+        &self,
+        column: Option<&CompressedColumn>,
+        per_call: usize,
+    ) -> Result<Option<Vec<i32>>, CodecError> {
+        let Some(column) = column else {
+            return Ok(None);
+        };
+        let raw = section::decompress(&column.bytes, column.raw_len)?;
+        let row_len = self.n_samples as usize * per_call;
+        let values = int_column::decode(&raw, self.n_variants as usize * row_len, row_len)?;
+        Ok(Some(values))
+    }
+
+    /// Materialises the whole block.
+    pub fn to_block(&self) -> Result<GenotypeBlock, CodecError> {
+        let n = self.n_samples as usize;
+        let mut codes = vec![0u8; self.n_variants as usize * n];
+        if n > 0 {
+            for (variant, out) in self.variants().zip(codes.chunks_exact_mut(n)) {
+                variant.fill(out);
+            }
+        }
+        Ok(GenotypeBlock {
+            n_variants: self.n_variants,
+            n_samples: self.n_samples,
+            codes,
+            extended: self.extended.clone(),
+            dp: self.dp()?,
+            gq: self.gq()?,
+            ad: self.ad()?,
+        })
+    }
+}

@@ -1,0 +1,273 @@
+//! Validates the decompressed GT section once, so that every later accessor can run
+//! without error paths: sample indices in range and ascending, palette codes valid and
+//! distinct, plane sizes exact, extended calls consistent with the EXTENDED codes.
+
+use crate::byte_reader::ByteReader;
+use crate::code;
+use crate::dense_planes::DensePlanes;
+use crate::error::CodecError;
+use crate::extended_call::ExtendedCall;
+use crate::limits::{MAX_EXTENDED_CALLS, MAX_PLOIDY};
+use crate::record::{self, KIND_DENSE, KIND_MASK, KIND_SPARSE, MAX_PALETTE};
+use crate::signature::PLANES;
+use crate::sparse_exceptions::SparseExceptions;
+use crate::variant_layout::{DenseLayout, PaletteEntry, SparseLayout, VariantLayout, ABSENT_PLANE};
+
+pub(crate) struct ParsedGt {
+    pub layouts: Vec<VariantLayout>,
+    pub palette: Vec<PaletteEntry>,
+    pub extended: Vec<ExtendedCall>,
+    /// `n_variants + 1` offsets into `extended`.
+    pub extended_start: Vec<u32>,
+}
+
+pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<ParsedGt, CodecError> {
+    let n = n_samples as usize;
+    let mut r = ByteReader::new(gt);
+    // Each record takes at least two bytes: a hostile count cannot force a big allocation.
+    let mut layouts = Vec::with_capacity((n_variants as usize).min(gt.len() / 2));
+    let mut palette = Vec::new();
+    let mut extended_per_variant = Vec::with_capacity(layouts.capacity());
+    for _ in 0..n_variants {
+        let tag = r.u8("variant record")?;
+        let default = r.u8("variant default code")?;
+        if !code::is_valid(default) {
+            return Err(CodecError::Corrupt("invalid default code"));
+        }
+        let (layout, n_extended) = match tag & KIND_MASK {
+            KIND_SPARSE => parse_sparse(&mut r, gt, tag, default, n, &mut palette)?,
+            KIND_DENSE => parse_dense(&mut r, gt, tag, default, n)?,
+            _ => return Err(CodecError::Corrupt("unknown variant record kind")),
+        };
+        layouts.push(layout);
+        extended_per_variant.push(n_extended);
+    }
+
+    let total_extended: usize = extended_per_variant.iter().sum();
+    if total_extended as u64 > MAX_EXTENDED_CALLS {
+        return Err(CodecError::LimitExceeded(format!(
+            "{total_extended} extended calls (max {MAX_EXTENDED_CALLS})"
+        )));
+    }
+    // Each stored extended call takes at least two bytes.
+    if total_extended > r.remaining() / 2 {
+        return Err(CodecError::Truncated("extended calls"));
+    }
+    let mut extended = Vec::with_capacity(total_extended);
+    let mut extended_start = Vec::with_capacity(layouts.len() + 1);
+    extended_start.push(0u32);
+    for (v, layout) in layouts.iter().enumerate() {
+        if extended_per_variant[v] > 0 {
+            for_each_extended_sample(gt, layout, &palette, n, |sample| {
+                extended.push(ExtendedCall {
+                    variant: v as u32,
+                    sample,
+                    alleles: Vec::new(),
+                    phased: Vec::new(),
+                })
+            });
+        }
+        extended_start.push(extended.len() as u32);
+    }
+    if extended.len() != total_extended {
+        return Err(CodecError::Corrupt("extended call count mismatch"));
+    }
+    for call in &mut extended {
+        read_extended_alleles(&mut r, call)?;
+    }
+    if r.remaining() != 0 {
+        return Err(CodecError::Corrupt("trailing bytes in GT section"));
+    }
+    Ok(ParsedGt {
+        layouts,
+        palette,
+        extended,
+        extended_start,
+    })
+}
+
+fn parse_sparse(
+    r: &mut ByteReader<'_>,
+    gt: &[u8],
+    tag: u8,
+    default: u8,
+    n: usize,
+    palette: &mut Vec<PaletteEntry>,
+) -> Result<(VariantLayout, usize), CodecError> {
+    let palette_len = usize::from(tag >> 2);
+    if palette_len > MAX_PALETTE {
+        return Err(CodecError::Corrupt("sparse palette too large"));
+    }
+    let codes = r.take(palette_len, "sparse palette")?;
+    let mut seen = 0u64;
+    for &c in codes {
+        let key = if c == code::EXTENDED { 32 } else { c & 31 };
+        if !code::is_valid(c) || c == default || seen >> key & 1 == 1 {
+            return Err(CodecError::Corrupt("invalid sparse palette"));
+        }
+        seen |= 1 << key;
+    }
+    let n_exceptions = r.varint_usize("sparse exception count")?;
+    if n_exceptions > n || (n_exceptions > 0 && palette_len == 0) {
+        return Err(CodecError::Corrupt("invalid sparse exception count"));
+    }
+    if n_exceptions > r.remaining() {
+        return Err(CodecError::Truncated("sparse exceptions"));
+    }
+    let samples_at = r.position();
+    let mut base = 0usize;
+    for _ in 0..n_exceptions {
+        let sample = base.saturating_add(r.varint_usize("sparse sample gap")?);
+        if sample >= n {
+            return Err(CodecError::Corrupt("sparse sample out of range"));
+        }
+        base = sample + 1;
+    }
+    let bits = record::index_bits(palette_len);
+    let indices_at = r.position();
+    let indices = r.take(record::index_bytes(n_exceptions, bits), "sparse indices")?;
+    let mut tally = [0u32; MAX_PALETTE];
+    if bits == 0 {
+        if palette_len == 1 {
+            tally[0] = n_exceptions as u32;
+        }
+    } else {
+        for i in 0..n_exceptions {
+            let index = record::read_index(indices, i, bits);
+            *tally
+                .get_mut(index)
+                .filter(|_| index < palette_len)
+                .ok_or(CodecError::Corrupt("sparse palette index out of range"))? += 1;
+        }
+    }
+    let palette_start = palette.len() as u32;
+    let mut n_extended = if default == code::EXTENDED {
+        n - n_exceptions
+    } else {
+        0
+    };
+    for (&c, &count) in codes.iter().zip(&tally) {
+        palette.push(PaletteEntry { code: c, count });
+        if c == code::EXTENDED {
+            n_extended = count as usize;
+        }
+    }
+    let layout = SparseLayout {
+        default,
+        palette_start,
+        palette_len: palette_len as u8,
+        index_bits: bits as u8,
+        n_exceptions: n_exceptions as u32,
+        samples_at,
+        indices_at,
+        indices_end: r.position(),
+    };
+    debug_assert!(layout.indices_end <= gt.len());
+    Ok((VariantLayout::Sparse(layout), n_extended))
+}
+
+fn parse_dense(
+    r: &mut ByteReader<'_>,
+    gt: &[u8],
+    tag: u8,
+    default: u8,
+    n: usize,
+) -> Result<(VariantLayout, usize), CodecError> {
+    if tag & 0x80 != 0 {
+        return Err(CodecError::Corrupt("reserved dense record bit set"));
+    }
+    let present = (tag >> 2) & 0x1F;
+    let plane_len = n.div_ceil(64) * 8;
+    let mut plane_at = [ABSENT_PLANE; PLANES];
+    for (p, at) in plane_at.iter_mut().enumerate() {
+        if present >> p & 1 == 1 {
+            *at = r.position();
+            r.take(plane_len, "dense bit plane")?;
+        }
+    }
+    let layout = DenseLayout { default, plane_at };
+    let planes = DensePlanes::new(gt, &layout, n);
+    let n_words = planes.n_words();
+    if n_words > 0 {
+        let last = n_words - 1;
+        let padding = !planes.valid_mask(last);
+        if (0..PLANES).any(|p| planes.stored_word(p, last) & padding != 0) {
+            return Err(CodecError::Corrupt("dense padding bits set"));
+        }
+    }
+    let mut n_extended = 0usize;
+    if planes.may_contain_extended() {
+        for i in 0..n_words {
+            let ext = planes.extended_mask(i);
+            // An extended sample takes its other signature bits from the default; any
+            // other value would make it an "exception" equal to the default code.
+            let stray = (2..PLANES).fold(0, |acc, p| acc | planes.stored_word(p, i));
+            if ext & stray != 0 {
+                return Err(CodecError::Corrupt("extended sample with stray plane bits"));
+            }
+            n_extended += ext.count_ones() as usize;
+        }
+    }
+    Ok((VariantLayout::Dense(layout), n_extended))
+}
+
+fn for_each_extended_sample(
+    gt: &[u8],
+    layout: &VariantLayout,
+    palette: &[PaletteEntry],
+    n: usize,
+    mut f: impl FnMut(u32),
+) {
+    match layout {
+        VariantLayout::Sparse(sparse) => {
+            let entries = &palette[sparse.palette_start as usize..][..sparse.palette_len as usize];
+            let exceptions = SparseExceptions::new(gt, sparse);
+            if sparse.default == code::EXTENDED {
+                // Extended samples are the gaps between exceptions.
+                let mut next = 0u32;
+                for (sample, _) in exceptions {
+                    (next..sample).for_each(&mut f);
+                    next = sample + 1;
+                }
+                (next..n as u32).for_each(&mut f);
+            } else if let Some(ext) = entries.iter().position(|e| e.code == code::EXTENDED) {
+                exceptions
+                    .filter(|&(_, index)| index == ext)
+                    .for_each(|(sample, _)| f(sample));
+            }
+        }
+        VariantLayout::Dense(dense) => {
+            let planes = DensePlanes::new(gt, dense, n);
+            for i in 0..planes.n_words() {
+                let mut mask = planes.extended_mask(i);
+                while mask != 0 {
+                    f((i * 64) as u32 + mask.trailing_zeros());
+                    mask &= mask - 1;
+                }
+            }
+        }
+    }
+}
+
+fn read_extended_alleles(r: &mut ByteReader<'_>, call: &mut ExtendedCall) -> Result<(), CodecError> {
+    let ploidy = r.varint_usize("extended call ploidy")?;
+    if ploidy == 0 || ploidy > MAX_PLOIDY {
+        return Err(CodecError::Corrupt("extended call ploidy out of range"));
+    }
+    let bytes = r.take(ploidy, "extended call alleles")?;
+    call.alleles.reserve_exact(ploidy);
+    call.phased.reserve_exact(ploidy - 1);
+    for (i, &b) in bytes.iter().enumerate() {
+        let allele = b & 0b11;
+        let phased = b >> 2 & 1 == 1;
+        let last = i + 1 == ploidy;
+        if b & !0b111 != 0 || allele > code::MISSING || (last && phased) {
+            return Err(CodecError::Corrupt("invalid extended call allele"));
+        }
+        call.alleles.push(allele);
+        if !last {
+            call.phased.push(phased);
+        }
+    }
+    Ok(())
+}

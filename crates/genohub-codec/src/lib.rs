@@ -1,0 +1,42 @@
+//! Compressed genotype blocks: V biallelic variants x N samples.
+//!
+//! Each variant is stored either sparse (default code + exception list, the rare-variant
+//! case) or dense (bit planes, the common-variant case), whichever is smaller; the GT
+//! section and each DP/GQ/AD column are then compressed separately with zstd so analytics
+//! can skip what they do not read. [`BlockView`] counts alleles straight from these
+//! layouts without expanding rare variants to one byte per sample.
+
+mod block_view;
+mod byte_reader;
+pub mod code;
+mod decode;
+mod dense_counts;
+mod dense_planes;
+mod encode;
+mod error;
+mod extended_call;
+mod genotype_block;
+mod genotype_counts;
+mod gt_parser;
+mod gt_writer;
+mod header;
+mod int_column;
+pub mod limits;
+mod record;
+mod sample_subset;
+mod section;
+mod signature;
+mod sparse_exceptions;
+mod varint;
+mod variant_genotypes;
+mod variant_layout;
+
+pub use block_view::BlockView;
+pub use decode::decode;
+pub use encode::{encode, encode_with, EncodeOptions};
+pub use error::CodecError;
+pub use extended_call::ExtendedCall;
+pub use genotype_block::{GenotypeBlock, MISSING_INT};
+pub use genotype_counts::GenotypeCounts;
+pub use sample_subset::SampleSubset;
+pub use variant_genotypes::VariantGenotypes;

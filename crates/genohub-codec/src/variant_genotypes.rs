@@ -1,0 +1,175 @@
+use crate::block_view::BlockView;
+use crate::dense_counts::{self, AllSamples, SubsetWords};
+use crate::dense_planes::DensePlanes;
+use crate::extended_call::ExtendedCall;
+use crate::genotype_counts::GenotypeCounts;
+use crate::record::MAX_PALETTE;
+use crate::sample_subset::SampleSubset;
+use crate::sparse_exceptions::SparseExceptions;
+use crate::variant_layout::{PaletteEntry, SparseLayout, VariantLayout};
+
+/// The genotypes of one variant inside a [`BlockView`]; cheap to create and copy.
+#[derive(Clone, Copy)]
+pub struct VariantGenotypes<'a> {
+    view: &'a BlockView,
+    variant: u32,
+}
+
+impl<'a> VariantGenotypes<'a> {
+    pub(crate) fn new(view: &'a BlockView, variant: u32) -> Self {
+        Self { view, variant }
+    }
+
+    fn layout(&self) -> &'a VariantLayout {
+        &self.view.layouts[self.variant as usize]
+    }
+
+    fn palette(&self, sparse: &SparseLayout) -> &'a [PaletteEntry] {
+        let start = sparse.palette_start as usize;
+        &self.view.palette[start..start + sparse.palette_len as usize]
+    }
+
+    fn planes(&self) -> Option<DensePlanes<'a>> {
+        match self.layout() {
+            VariantLayout::Dense(d) => Some(DensePlanes::new(
+                &self.view.gt,
+                d,
+                self.view.n_samples as usize,
+            )),
+            VariantLayout::Sparse(_) => None,
+        }
+    }
+
+    pub fn index(&self) -> u32 {
+        self.variant
+    }
+
+    pub fn n_samples(&self) -> u32 {
+        self.view.n_samples
+    }
+
+    /// The code most samples have (e.g. 0|0).
+    pub fn default_code(&self) -> u8 {
+        self.layout().default_code()
+    }
+
+    /// Whether the variant is stored as an exception list (typical of rare variants).
+    pub fn is_sparse(&self) -> bool {
+        matches!(self.layout(), VariantLayout::Sparse(_))
+    }
+
+    /// Extended calls of this variant, by ascending sample.
+    pub fn extended(&self) -> &'a [ExtendedCall] {
+        let start = &self.view.extended_start;
+        let v = self.variant as usize;
+        &self.view.extended[start[v] as usize..start[v + 1] as usize]
+    }
+
+    /// Calls `f(sample, code)` for each sample whose code differs from
+    /// [`default_code`](Self::default_code), in ascending sample order.
+    pub fn for_each_exception(&self, mut f: impl FnMut(u32, u8)) {
+        match self.layout() {
+            VariantLayout::Sparse(sparse) => {
+                let palette = self.palette(sparse);
+                for (sample, index) in SparseExceptions::new(&self.view.gt, sparse) {
+                    if let Some(entry) = palette.get(index) {
+                        f(sample, entry.code);
+                    }
+                }
+            }
+            VariantLayout::Dense(_) => {
+                if let Some(planes) = self.planes() {
+                    planes.for_each_exception(f);
+                }
+            }
+        }
+    }
+
+    /// Number of samples whose code differs from the default.
+    pub fn exception_count(&self) -> u32 {
+        match self.layout() {
+            VariantLayout::Sparse(sparse) => sparse.n_exceptions,
+            VariantLayout::Dense(_) => self.planes().map_or(0, |planes| {
+                (0..planes.n_words())
+                    .map(|i| planes.exception_mask(i).count_ones())
+                    .sum()
+            }),
+        }
+    }
+
+    /// Writes the dense codes of all samples. Panics unless `out.len() == n_samples`.
+    pub fn fill(&self, out: &mut [u8]) {
+        assert_eq!(
+            out.len(),
+            self.view.n_samples as usize,
+            "fill buffer must hold one code per sample"
+        );
+        out.fill(self.default_code());
+        self.for_each_exception(|sample, code| {
+            if let Some(slot) = out.get_mut(sample as usize) {
+                *slot = code;
+            }
+        });
+    }
+
+    /// Counts over all samples. Sparse variants cost O(distinct exception codes); dense
+    /// ones a few popcounts per 64 samples.
+    pub fn counts(&self) -> GenotypeCounts {
+        let n = u64::from(self.view.n_samples);
+        let mut counts = match self.layout() {
+            VariantLayout::Sparse(sparse) => {
+                let mut c = GenotypeCounts::default();
+                c.add_code(sparse.default, n - u64::from(sparse.n_exceptions));
+                for entry in self.palette(sparse) {
+                    c.add_code(entry.code, entry.count.into());
+                }
+                c
+            }
+            VariantLayout::Dense(_) => self.planes().map_or_else(GenotypeCounts::default, |p| {
+                dense_counts::count(&p, &AllSamples(&p, n))
+            }),
+        };
+        self.extended().iter().for_each(|e| counts.add_extended(e));
+        counts
+    }
+
+    /// Counts over `subset`. Panics if the subset was built for another sample count.
+    pub fn counts_in(&self, subset: &SampleSubset) -> GenotypeCounts {
+        assert_eq!(
+            subset.n_samples(),
+            self.view.n_samples,
+            "sample subset built for a different block width"
+        );
+        let size = u64::from(subset.len());
+        let mut counts = match self.layout() {
+            VariantLayout::Sparse(sparse) => self.sparse_counts_in(sparse, subset),
+            VariantLayout::Dense(_) => self.planes().map_or_else(GenotypeCounts::default, |p| {
+                dense_counts::count(&p, &SubsetWords(subset.words(), size))
+            }),
+        };
+        self.extended()
+            .iter()
+            .filter(|e| subset.contains(e.sample))
+            .for_each(|e| counts.add_extended(e));
+        counts
+    }
+
+    fn sparse_counts_in(&self, sparse: &SparseLayout, subset: &SampleSubset) -> GenotypeCounts {
+        let mut tally = [0u64; MAX_PALETTE];
+        let mut inside = 0u64;
+        for (sample, index) in SparseExceptions::new(&self.view.gt, sparse) {
+            if subset.contains(sample) {
+                inside += 1;
+                if let Some(t) = tally.get_mut(index) {
+                    *t += 1;
+                }
+            }
+        }
+        let mut c = GenotypeCounts::default();
+        c.add_code(sparse.default, u64::from(subset.len()) - inside);
+        for (entry, &t) in self.palette(sparse).iter().zip(&tally) {
+            c.add_code(entry.code, t);
+        }
+        c
+    }
+}

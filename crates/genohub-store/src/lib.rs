@@ -1,0 +1,30 @@
+//! genohub's variant store: VCF/BCF/gVCF files become batches of compressed genotype blocks
+//! in RocksDB, keyed by contig × 64 kb bin × batch so a region is one range scan.
+//!
+//! Layers inside the crate: [`keys`] and [`cf`] define the on-disk names, [`engine`] is the
+//! only module that knows RocksDB, [`ingest`] writes batches, [`view`] reads them back.
+
+pub mod accumulate;
+pub mod block;
+pub mod callable;
+pub mod cf;
+pub mod engine;
+pub mod error;
+pub mod ingest;
+pub mod keys;
+pub mod manifest;
+pub mod select;
+pub mod stats;
+pub mod store;
+pub mod varint;
+pub mod view;
+
+pub use error::StoreError;
+pub use ingest::{IngestOptions, NoProgress, Progress};
+pub use manifest::{BatchManifest, BatchStatus, ContigRecord, SampleRecord};
+pub use select::{ResolvedSamples, SampleSelection};
+pub use stats::StoreStats;
+pub use store::Store;
+pub use view::{ViewPlan, ViewRequest};
+
+pub use genohub_reference::{RefCheck, Region};

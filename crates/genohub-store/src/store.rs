@@ -1,0 +1,166 @@
+//! Opening a store, recovering from interrupted ingests, and reading its registries.
+
+use std::path::{Path, PathBuf};
+
+use crate::engine::{Batch, Engine};
+use crate::keys::{self, BatchId, ContigId};
+use crate::manifest::{BatchManifest, BatchStatus, ContigRecord, SampleRecord};
+use crate::{cf, StoreError};
+
+const FORMAT_VERSION: &[u8] = b"genohub-store-1";
+
+pub struct Store {
+    pub(crate) engine: Engine,
+    root: PathBuf,
+}
+
+fn json<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    serde_json::to_vec(v).expect("store records serialise")
+}
+
+impl Store {
+    /// Opens (creating on first use) a store for reading and writing, and removes what an
+    /// interrupted ingest left behind.
+    pub fn open(root: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(root).map_err(|e| StoreError::io(format!("creating {}", root.display()), e))?;
+        let engine = Engine::open(&root.join("db"), false)?;
+        match engine.get(cf::META, b"format")? {
+            None => {
+                let mut b = Batch::default();
+                b.put(cf::META, b"format", FORMAT_VERSION);
+                engine.write(b, true)?;
+            }
+            Some(v) if v == FORMAT_VERSION => {}
+            Some(v) => {
+                return Err(StoreError::Refused(format!(
+                    "{} holds store format {:?}, this genohub reads {:?}",
+                    root.display(),
+                    String::from_utf8_lossy(&v),
+                    String::from_utf8_lossy(FORMAT_VERSION)
+                )))
+            }
+        }
+        let store = Store { engine, root: root.to_path_buf() };
+        store.recover()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store for queries only; works while another process ingests.
+    pub fn open_read_only(root: &Path) -> Result<Store, StoreError> {
+        let db = root.join("db");
+        if !db.join("CURRENT").exists() {
+            return Err(StoreError::NotFound(format!("no genohub store at {} (run `genohub ingest` first)", root.display())));
+        }
+        Ok(Store { engine: Engine::open(&db, true)?, root: root.to_path_buf() })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Removes every pending batch: an ingest that never committed (crash, kill, error).
+    fn recover(&self) -> Result<(), StoreError> {
+        for m in self.batches()? {
+            if m.status == BatchStatus::Pending {
+                self.discard_batch(m.id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes all data a batch wrote, then its manifest. Idempotent, so a crash during
+    /// discard is finished by the next open.
+    pub(crate) fn discard_batch(&self, batch: BatchId) -> Result<(), StoreError> {
+        let prefix = keys::u32_key(batch);
+        loop {
+            let mut b = Batch::default();
+            for item in self.engine.scan_prefix(cf::BATCH_KEYS, &prefix).take(10_000) {
+                let (k, _) = item?;
+                let target = cf::from_tag(k[4]).ok_or_else(|| StoreError::Corrupt("batch key tag".into()))?;
+                b.delete(target, &k[5..]);
+                b.delete(cf::BATCH_KEYS, &k);
+            }
+            if b.is_empty() {
+                break;
+            }
+            self.engine.write(b, false)?;
+        }
+        let mut b = Batch::default();
+        b.delete(cf::BATCHES, &keys::u32_key(batch));
+        if self.engine.get(cf::META, b"next_batch")?.as_deref() == Some(&(batch + 1).to_be_bytes()[..]) {
+            b.put(cf::META, b"next_batch", &batch.to_be_bytes());
+        }
+        self.engine.write(b, true)
+    }
+
+    pub(crate) fn counter(&self, name: &str) -> Result<u32, StoreError> {
+        Ok(self.engine.get(cf::META, name.as_bytes())?.and_then(|v| keys::decode_u32(&v)).unwrap_or(0))
+    }
+
+    pub fn batches(&self) -> Result<Vec<BatchManifest>, StoreError> {
+        self.engine.scan(cf::BATCHES, &[], None).map(|r| r.and_then(|(_, v)| json(&v, "batch manifest"))).collect()
+    }
+
+    pub fn committed_batches(&self) -> Result<Vec<BatchManifest>, StoreError> {
+        Ok(self.batches()?.into_iter().filter(|b| b.status == BatchStatus::Committed).collect())
+    }
+
+    pub fn batch(&self, id: BatchId) -> Result<Option<BatchManifest>, StoreError> {
+        self.engine.get(cf::BATCHES, &keys::u32_key(id))?.map(|v| json(&v, "batch manifest")).transpose()
+    }
+
+    pub fn batch_by_sha256(&self, sha: &str) -> Result<Option<BatchId>, StoreError> {
+        Ok(self.engine.get(cf::FILES, sha.as_bytes())?.and_then(|v| keys::decode_u32(&v)))
+    }
+
+    /// Current samples in id order (replaced locations are not samples of their own).
+    pub fn samples(&self) -> Result<Vec<SampleRecord>, StoreError> {
+        self.engine.scan(cf::SAMPLES, &[], None).map(|r| r.and_then(|(_, v)| json(&v, "sample record"))).collect()
+    }
+
+    pub fn sample_by_name(&self, center: &str, name: &str) -> Result<Option<SampleRecord>, StoreError> {
+        let Some(id) = self.engine.get(cf::SAMPLE_NAMES, &keys::sample_name_key(center, name))? else {
+            return Ok(None);
+        };
+        let id = keys::decode_u32(&id).ok_or_else(|| StoreError::Corrupt("sample name index".into()))?;
+        self.engine.get(cf::SAMPLES, &keys::u32_key(id))?.map(|v| json(&v, "sample record")).transpose()
+    }
+
+    pub fn contigs(&self) -> Result<Vec<ContigRecord>, StoreError> {
+        self.engine.scan_prefix(cf::CONTIGS, b"i").map(|r| r.and_then(|(_, v)| json(&v, "contig record"))).collect()
+    }
+
+    pub fn contig_id(&self, name: &str) -> Result<Option<ContigId>, StoreError> {
+        Ok(self.engine.get(cf::CONTIGS, &keys::contig_name_key(name))?.and_then(|v| keys::decode_u32(&v)))
+    }
+
+    /// Bytes of every file under the store directory.
+    pub fn disk_bytes(&self) -> u64 {
+        fn walk(p: &Path) -> u64 {
+            std::fs::read_dir(p)
+                .map(|rd| {
+                    rd.flatten()
+                        .map(|e| match e.file_type() {
+                            Ok(t) if t.is_dir() => walk(&e.path()),
+                            _ => e.metadata().map(|m| m.len()).unwrap_or(0),
+                        })
+                        .sum()
+                })
+                .unwrap_or(0)
+        }
+        walk(&self.root)
+    }
+
+    /// Makes on-disk size reflect the data (memtables flushed, deletions compacted).
+    pub fn compact(&self) -> Result<(), StoreError> {
+        self.engine.flush()?;
+        for name in cf::ALL {
+            self.engine.compact(name);
+        }
+        Ok(())
+    }
+}
