@@ -96,11 +96,7 @@ impl GenomeBuild {
 
     /// Parses the embedded table: `name<TAB>length<TAB>md5<TAB>aliases`, `#` comments.
     /// Panics on malformed rows: the data ships with the crate and is covered by tests.
-    fn from_tsv(
-        name: &'static str,
-        synonyms: &'static [&'static str],
-        tsv: &str,
-    ) -> GenomeBuild {
+    fn from_tsv(name: &'static str, synonyms: &'static [&'static str], tsv: &str) -> GenomeBuild {
         let contigs = tsv
             .lines()
             .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))

@@ -10,9 +10,12 @@
 //!   `bcftools norm -f REF` (1.16) for one biallelic record; see the `normalize` module docs for
 //!   the few intentional differences.
 
+mod compression;
 mod contig;
 mod fasta_source;
+mod fasta_state;
 mod genome_build;
+mod indexed_contig;
 mod normalize;
 mod normalize_outcome;
 mod normalized_allele;

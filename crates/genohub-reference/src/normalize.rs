@@ -60,15 +60,14 @@ pub fn normalize(
             reason: "REF is empty".to_owned(),
         });
     }
-    let fasta_ref = verified_fasta_ref(fasta, contig, pos, reference).map_err(|mismatch| {
-        match mismatch {
+    let fasta_ref =
+        verified_fasta_ref(fasta, contig, pos, reference).map_err(|mismatch| match mismatch {
             RefMismatch::UnknownContig { contig, .. } => RefError::UnknownContig {
                 contig,
                 path: fasta.path().to_path_buf(),
             },
             other => RefError::RefMismatch(other),
-        }
-    })?;
+        })?;
 
     if alternate.is_empty() || alternate == b"." {
         // A REF-only site: bcftools keeps just the first REF base.
@@ -184,7 +183,10 @@ fn verified_fasta_ref(
         });
     };
     // Like faidx_fetch_seq, read only what exists: a REF past the contig end then mismatches.
-    let end = (pos + reference.len() as u64).saturating_sub(1).min(length);
+    let end = pos
+        .saturating_add(reference.len() as u64)
+        .saturating_sub(1)
+        .min(length);
     let fasta_ref = if pos == 0 || pos > end {
         Vec::new()
     } else {
@@ -246,8 +248,8 @@ fn unchanged(pos: u64, reference: &[u8], alternate: &[u8]) -> NormalizedAllele {
 
 /// Symbolic alleles, the spanning deletion `*` and breakends are not sequences to align.
 fn is_left_as_is(alternate: &[u8]) -> bool {
-    let single_breakend =
-        alternate.len() > 1 && (alternate.first() == Some(&b'.') || alternate.last() == Some(&b'.'));
+    let single_breakend = alternate.len() > 1
+        && (alternate.first() == Some(&b'.') || alternate.last() == Some(&b'.'));
     alternate.first() == Some(&b'<')
         || alternate.first() == Some(&b'*')
         || alternate.iter().any(|&b| b == b'[' || b == b']')

@@ -30,8 +30,14 @@ pub enum RefError {
         end: u64,
         length: u64,
     },
-    #[error("invalid range {contig}:{start}-{end}: positions are 1-based and start must not exceed end")]
-    InvalidRange { contig: String, start: u64, end: u64 },
+    #[error(
+        "invalid range {contig}:{start}-{end}: positions are 1-based and start must not exceed end"
+    )]
+    InvalidRange {
+        contig: String,
+        start: u64,
+        end: u64,
+    },
     #[error(transparent)]
     RefMismatch(#[from] RefMismatch),
     /// REF and ALT are the same sequence; `bcftools norm -c e` stops here too.

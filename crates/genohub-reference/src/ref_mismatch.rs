@@ -6,7 +6,9 @@ use thiserror::Error;
 pub enum RefMismatch {
     /// The REF bases differ from the FASTA (compared case-insensitively, FASTA IUPAC codes read
     /// as `N`). `fasta_ref` is shorter than `vcf_ref` when REF runs past the contig end.
-    #[error("reference allele mismatch at {contig}:{pos}: VCF REF {vcf_ref:?}, FASTA {fasta_ref:?}")]
+    #[error(
+        "reference allele mismatch at {contig}:{pos}: VCF REF {vcf_ref:?}, FASTA {fasta_ref:?}"
+    )]
     Differs {
         contig: String,
         pos: u64,
@@ -14,7 +16,9 @@ pub enum RefMismatch {
         fasta_ref: String,
     },
     /// REF contains something other than A, C, G, T or N (bcftools rejects IUPAC codes in REF).
-    #[error("non-ACGTN reference allele at {contig}:{pos}: VCF REF {vcf_ref:?}, FASTA {fasta_ref:?}")]
+    #[error(
+        "non-ACGTN reference allele at {contig}:{pos}: VCF REF {vcf_ref:?}, FASTA {fasta_ref:?}"
+    )]
     NonAcgtnRef {
         contig: String,
         pos: u64,
@@ -32,7 +36,9 @@ pub enum RefMismatch {
         alt: String,
     },
     /// The record's contig is not in the FASTA at all.
-    #[error("contig {contig:?} of the record at {contig}:{pos} (REF {vcf_ref:?}) is not in the FASTA")]
+    #[error(
+        "contig {contig:?} of the record at {contig}:{pos} (REF {vcf_ref:?}) is not in the FASTA"
+    )]
     UnknownContig {
         contig: String,
         pos: u64,

@@ -1,13 +1,16 @@
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use md5::{Digest, Md5};
 use noodles::{bgzf, fasta};
 
+use crate::compression::Compression;
 use crate::fasta_source::FastaSource;
+use crate::fasta_state::FastaState;
+use crate::indexed_contig::IndexedContig;
 use crate::sequence_window::SequenceWindow;
 use crate::RefError;
 
@@ -19,29 +22,6 @@ const WINDOW_AHEAD: u64 = 256 * 1024;
 const WINDOW_BEHIND: u64 = 8 * 1024;
 /// Chunk size for whole-contig hashing; keeps memory bounded for 250 Mb chromosomes.
 const MD5_CHUNK: u64 = 4 * 1024 * 1024;
-
-/// Position of one contig's bases in the file, from the `.fai` index.
-#[derive(Debug, Clone)]
-struct IndexedContig {
-    name: String,
-    length: u64,
-    /// Uncompressed byte offset of the first base.
-    offset: u64,
-    line_bases: u64,
-    line_width: u64,
-}
-
-impl IndexedContig {
-    /// Uncompressed byte offset of the 0-based base `pos`.
-    fn byte_offset(&self, pos: u64) -> u64 {
-        self.offset + pos / self.line_bases * self.line_width + pos % self.line_bases
-    }
-}
-
-struct FastaState {
-    source: FastaSource,
-    window: Option<SequenceWindow>,
-}
 
 /// Random access to an indexed FASTA, plain or bgzip-compressed.
 ///
@@ -58,18 +38,12 @@ pub struct ReferenceFasta {
     state: Mutex<FastaState>,
 }
 
-#[derive(PartialEq)]
-enum Compression {
-    None,
-    Bgzf,
-    OtherGzip,
-}
-
 impl ReferenceFasta {
     pub fn open(path: impl AsRef<Path>) -> Result<ReferenceFasta, RefError> {
         let path = path.as_ref().to_path_buf();
         let mut file = File::open(&path).map_err(|source| io_error(&path, source))?;
-        let compression = sniff_compression(&mut file).map_err(|source| io_error(&path, source))?;
+        let compression =
+            Compression::sniff(&mut file).map_err(|source| io_error(&path, source))?;
         let fai_path = sibling(&path, "fai");
         let (index, source) = match compression {
             Compression::OtherGzip => return Err(RefError::NotBgzf { path }),
@@ -98,7 +72,8 @@ impl ReferenceFasta {
                     });
                 }
                 let index = read_fai(&fai_path)?;
-                let gzi = bgzf::gzi::fs::read(&gzi_path).map_err(|e| invalid_index(&gzi_path, e))?;
+                let gzi =
+                    bgzf::gzi::fs::read(&gzi_path).map_err(|e| invalid_index(&gzi_path, e))?;
                 let reader = bgzf::io::IndexedReader::new(file, gzi);
                 (index, FastaSource::Bgzf(reader))
             }
@@ -187,6 +162,8 @@ impl ReferenceFasta {
 
     /// MD5 of a whole contig as in a `.dict` / `@SQ M5`, streamed in chunks (memory bounded).
     /// Compare it with [`crate::Contig::md5`] to check that a FASTA really is a given build.
+    /// Holds the reader for the whole contig (seconds for a human chromosome), so other
+    /// threads' fetches wait meanwhile.
     pub fn contig_md5(&self, contig: &str) -> Result<String, RefError> {
         let index = self.contig_index(contig)?;
         let length = self.contigs[index].length;
@@ -215,7 +192,9 @@ impl ReferenceFasta {
     fn lock_state(&self) -> MutexGuard<'_, FastaState> {
         // A panic in another thread cannot leave the state half-updated (the window is replaced
         // only after a successful read), so a poisoned lock is safe to reuse.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Reads the 0-based half-open range `from..to` of contig `index`, uppercased, line breaks
@@ -265,31 +244,6 @@ fn sibling(path: &Path, extension: &str) -> PathBuf {
     name.push(".");
     name.push(extension);
     PathBuf::from(name)
-}
-
-/// Tells plain text from BGZF from other gzip by the first bytes (not the file name).
-fn sniff_compression(file: &mut File) -> io::Result<Compression> {
-    use std::io::{Seek, SeekFrom};
-    let mut header = [0u8; 18];
-    let mut filled = 0;
-    while filled < header.len() {
-        let n = file.read(&mut header[filled..])?;
-        if n == 0 {
-            break;
-        }
-        filled += n;
-    }
-    file.seek(SeekFrom::Start(0))?;
-    if filled < 2 || header[..2] != [0x1f, 0x8b] {
-        return Ok(Compression::None);
-    }
-    // BGZF = gzip with FEXTRA set and a "BC" extra subfield (SAM spec, section 4.1).
-    let is_bgzf = filled >= 16 && header[3] & 0x04 != 0 && header[12] == b'B' && header[13] == b'C';
-    Ok(if is_bgzf {
-        Compression::Bgzf
-    } else {
-        Compression::OtherGzip
-    })
 }
 
 fn io_error(path: &Path, source: io::Error) -> RefError {

@@ -23,13 +23,21 @@ fn random_reference(rng: &mut TestRng, length: usize) -> Vec<u8> {
             0..=29 => (0..rng.range(1, 30)).map(|_| rng.base()).collect(),
             30..=49 => {
                 let base = rng.base();
-                let run = if rng.chance(3) { rng.range(100, 260) } else { rng.range(2, 25) };
+                let run = if rng.chance(3) {
+                    rng.range(100, 260)
+                } else {
+                    rng.range(2, 25)
+                };
                 vec![base; run as usize]
             }
             50..=79 => {
                 let unit: Vec<u8> = (0..rng.range(2, 6)).map(|_| rng.base()).collect();
                 let copies = rng.range(2, 15) as usize;
-                unit.iter().copied().cycle().take(unit.len() * copies).collect()
+                unit.iter()
+                    .copied()
+                    .cycle()
+                    .take(unit.len() * copies)
+                    .collect()
             }
             80..=93 if seq.len() > 200 => {
                 let len = rng.range(10, 120) as usize;
@@ -65,8 +73,11 @@ fn vcf_ref(rng: &mut TestRng, seq: &[u8], start: usize, len: usize) -> Vec<u8> {
     bases
 }
 
-fn random_bases(rng: &mut TestRng, len: u64) -> Vec<u8> {
-    (0..len).map(|_| if rng.chance(3) { b'N' } else { rng.base() }).collect()
+fn random_bases(rng: &mut TestRng, min_len: u64, max_len: u64) -> Vec<u8> {
+    let len = rng.range(min_len, max_len);
+    (0..len)
+        .map(|_| if rng.chance(3) { b'N' } else { rng.base() })
+        .collect()
 }
 
 /// One random biallelic record: (0-based start, REF, ALT), ALT != REF.
@@ -98,9 +109,9 @@ fn random_record(rng: &mut TestRng, seq: &[u8]) -> (usize, Vec<u8>, Vec<u8>) {
                 let at = rng.range(0, ref_len as u64) as usize;
                 let inserted = if rng.chance(60) && start + at >= 1 {
                     let unit = rng.range(1, 6).min((start + at) as u64) as usize;
-                    seq[start + at - unit..start + at].to_ascii_uppercase()
+                    vcf_ref(rng, seq, start + at - unit, unit).to_ascii_uppercase()
                 } else {
-                    random_bases(rng, rng.range(1, 8))
+                    random_bases(rng, 1, 8)
                 };
                 [&upper[..at], &inserted[..], &upper[at..]].concat()
             }
@@ -122,7 +133,7 @@ fn random_record(rng: &mut TestRng, seq: &[u8]) -> (usize, Vec<u8>, Vec<u8>) {
                 .map(|&b| if rng.chance(50) { rng.base() } else { b })
                 .collect(),
             // Complex: unrelated bases of another length.
-            _ => random_bases(rng, rng.range(1, 7)),
+            _ => random_bases(rng, 1, 7),
         };
         if alternate.eq_ignore_ascii_case(&reference) {
             continue;
@@ -193,7 +204,10 @@ fn bcftools_norm(fasta: &Path, vcf: &Path) -> HashMap<String, (u64, String, Stri
 }
 
 fn oracle_run(seed: u64, compress: bool) {
-    for tool in ["bcftools", "samtools"].iter().chain(compress.then_some(&"bgzip")) {
+    for tool in ["bcftools", "samtools"]
+        .iter()
+        .chain(compress.then_some(&"bgzip"))
+    {
         if !tool_available(tool) {
             println!("SKIPPED: {tool} not found; the bcftools oracle comparison did not run");
             return;
@@ -242,7 +256,11 @@ fn oracle_run(seed: u64, compress: bool) {
     write_vcf(&vcf, &contigs, &records);
 
     let expected = bcftools_norm(&fasta_path, &vcf);
-    assert_eq!(expected.len(), records.len(), "bcftools dropped or added records");
+    assert_eq!(
+        expected.len(),
+        records.len(),
+        "bcftools dropped or added records"
+    );
 
     let fasta = ReferenceFasta::open(&fasta_path).unwrap();
     let mut mismatches = Vec::new();
@@ -276,9 +294,17 @@ fn oracle_run(seed: u64, compress: bool) {
         changed,
         mismatches.len()
     );
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
     // The generator must really exercise realignment.
-    assert!(changed > records.len() / 3, "only {changed} records needed normalising");
+    assert!(
+        changed > records.len() / 3,
+        "only {changed} records needed normalising"
+    );
 }
 
 #[test]

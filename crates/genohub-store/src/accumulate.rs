@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use genohub_codec::{ExtendedCall, GenotypeBlock, MISSING_INT};
 use genohub_formats::{RefBlock, Variant};
 
-use crate::block::StoredSite;
+use crate::block::{StoredSite, FIELD_AD, FIELD_DP, FIELD_GQ};
 use crate::callable::{self, Interval};
 use crate::keys::{bin_of, bin_start, BlockKey, ContigId};
 
@@ -47,6 +47,9 @@ impl BinBuffer {
 
     fn push(&mut self, v: Variant) {
         let row = self.sites.len();
+        let fields = [(v.calls.dp.is_some(), FIELD_DP), (v.calls.gq.is_some(), FIELD_GQ), (v.calls.ad.is_some(), FIELD_AD)]
+            .iter()
+            .fold(0, |acc, (present, bit)| if *present { acc | bit } else { acc });
         let n = self.n_samples;
         self.codes.extend_from_slice(&v.calls.codes);
         for mut e in v.calls.extended {
@@ -57,7 +60,7 @@ impl BinBuffer {
         append_field(&mut self.gq, v.calls.gq.as_ref(), row, n);
         append_field(&mut self.ad, v.calls.ad.as_ref(), row, 2 * n);
         let s = v.site;
-        self.sites.push(StoredSite { pos: s.pos, id: s.id, reference: s.reference, alternate: s.alternate, qual: s.qual, filter: s.filter, info: s.info });
+        self.sites.push(StoredSite { fields, pos: s.pos, id: s.id, reference: s.reference, alternate: s.alternate, qual: s.qual, filter: s.filter, info: s.info });
     }
 
     /// Sites sorted by position (stable), genotype rows moved with them.

@@ -21,7 +21,14 @@ pub struct StoredSite {
     pub qual: String,
     pub filter: String,
     pub info: String,
+    /// Which of DP, GQ, AD this record carried ([`FIELD_DP`] | ...), so output shows the
+    /// same FORMAT keys as the input rather than every key of its block.
+    pub fields: u8,
 }
+
+pub const FIELD_DP: u8 = 1;
+pub const FIELD_GQ: u8 = 2;
+pub const FIELD_AD: u8 = 4;
 
 impl StoredSite {
     pub fn end(&self) -> u64 {
@@ -41,6 +48,7 @@ pub fn encode(sites: &[StoredSite], genotypes: &GenotypeBlock) -> Result<Vec<u8>
         // Sites are sorted by position within a block, so deltas are small.
         varint::put(&mut raw, s.pos - prev);
         prev = s.pos;
+        raw.push(s.fields);
         for field in [&s.id, &s.reference, &s.alternate, &s.qual, &s.filter, &s.info] {
             varint::put_bytes(&mut raw, field.as_bytes());
         }
@@ -87,8 +95,10 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedBlock<'_>, StoreError> {
     };
     for _ in 0..n {
         pos += sc.varint().ok_or_else(|| corrupt("truncated site"))?;
+        let fields = sc.u8().ok_or_else(|| corrupt("truncated site"))?;
         sites.push(StoredSite {
             pos,
+            fields,
             id: text(sc.bytes())?,
             reference: text(sc.bytes())?,
             alternate: text(sc.bytes())?,

@@ -13,7 +13,7 @@ use genohub_codec::{code, GenotypeBlock};
 use genohub_formats::text::{push_extended, push_gt, push_int};
 use genohub_reference::Region;
 
-use crate::block::{self, StoredSite};
+use crate::block::{self, StoredSite, FIELD_AD, FIELD_DP, FIELD_GQ};
 use crate::callable::{self, Interval};
 use crate::keys::{bin_of, BatchId, BlockKey, ContigId};
 use crate::manifest::{BatchManifest, ContigRecord};
@@ -177,9 +177,10 @@ impl Store {
                 covered.insert(*batch);
                 let Some(cols) = plan.resolved.by_batch.get(batch) else { continue };
                 let ns = gts.n_samples as usize;
-                has_dp |= gts.dp.is_some();
-                has_gq |= gts.gq.is_some();
-                has_ad |= gts.ad.is_some();
+                let fields = data.batches[b].1[r].fields;
+                has_dp |= fields & FIELD_DP != 0;
+                has_gq |= fields & FIELD_GQ != 0;
+                has_ad |= fields & FIELD_AD != 0;
                 for &(col, o) in cols {
                     let c = col as usize;
                     codes[o] = gts.codes[r * ns + c];

@@ -1,0 +1,230 @@
+//! Corrupt, truncated and adversarial bytes must yield `CodecError`, never a panic, and
+//! whatever the decoder does accept must be a self-consistent block.
+
+mod common;
+
+use common::{naive_counts, random_block, BlockShape, Rng};
+use genohub_codec::{decode, encode, BlockView, CodecError, SampleSubset};
+use proptest::prelude::*;
+
+fn exercise(bytes: &[u8]) {
+    let Ok(view) = BlockView::open(bytes) else {
+        assert!(decode(bytes).is_err());
+        return;
+    };
+    let Ok(block) = decode(bytes) else {
+        // Only the lazily decoded DP/GQ/AD columns may fail after a successful open.
+        assert!(view.dp().is_err() || view.gq().is_err() || view.ad().is_err());
+        return;
+    };
+    block.validate().expect("accepted block is valid");
+    assert_eq!(decode(&encode(&block).unwrap()).unwrap(), block);
+
+    let n = view.n_samples();
+    let odd: Vec<u32> = (0..n).filter(|s| s % 2 == 1).collect();
+    let subset = SampleSubset::from_sorted_indices(n, &odd).unwrap();
+    let mut filled = vec![0u8; n as usize];
+    for v in 0..view.n_variants() {
+        let variant = view.variant(v);
+        variant.fill(&mut filled);
+        assert_eq!(&filled[..], block.variant_codes(v));
+        let default = variant.default_code();
+        variant.for_each_exception(|_, c| assert_ne!(c, default));
+        assert_eq!(variant.counts(), naive_counts(&block, v, |_| true));
+        assert_eq!(
+            variant.counts_in(&subset),
+            naive_counts(&block, v, |s| s % 2 == 1)
+        );
+    }
+}
+
+fn sample_block(seed: u64) -> Vec<u8> {
+    let shape = BlockShape {
+        n_samples: 1 + (seed % 150) as usize,
+        profiles: (0..(seed % 12) as u8).collect(),
+        dp: seed % 2 == 0,
+        gq: seed % 3 == 0,
+        ad: seed % 5 == 0,
+    };
+    encode(&random_block(seed, &shape)).unwrap()
+}
+
+/// Test-side reader of the documented header, so section payloads can be tampered with
+/// *inside* a well-formed zstd frame and reach the section parsers.
+struct Unpacked {
+    flags: u8,
+    n_variants: u64,
+    n_samples: u64,
+    raw_sections: Vec<Vec<u8>>,
+}
+
+fn varint(bytes: &[u8], pos: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*pos];
+        *pos += 1;
+        v |= u64::from(b & 0x7F) << shift;
+        if b < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+fn unpack(bytes: &[u8]) -> Unpacked {
+    let flags = bytes[5];
+    let mut pos = 6;
+    let n_variants = varint(bytes, &mut pos);
+    let n_samples = varint(bytes, &mut pos);
+    let n_sections = 1 + flags.count_ones() as usize;
+    let lens: Vec<(u64, u64)> = (0..n_sections)
+        .map(|_| (varint(bytes, &mut pos), varint(bytes, &mut pos)))
+        .collect();
+    let raw_sections = lens
+        .iter()
+        .map(|&(raw, comp)| {
+            let payload = &bytes[pos..pos + comp as usize];
+            pos += comp as usize;
+            if raw == 0 {
+                Vec::new()
+            } else {
+                zstd::bulk::decompress(payload, raw as usize).unwrap()
+            }
+        })
+        .collect();
+    Unpacked {
+        flags,
+        n_variants,
+        n_samples,
+        raw_sections,
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn repack(u: &Unpacked) -> Vec<u8> {
+    let mut out = b"GHGT\x01".to_vec();
+    out.push(u.flags);
+    put_varint(&mut out, u.n_variants);
+    put_varint(&mut out, u.n_samples);
+    let compressed: Vec<Vec<u8>> = u
+        .raw_sections
+        .iter()
+        .map(|raw| {
+            if raw.is_empty() {
+                Vec::new()
+            } else {
+                zstd::bulk::compress(raw, 1).unwrap()
+            }
+        })
+        .collect();
+    for (raw, comp) in u.raw_sections.iter().zip(&compressed) {
+        put_varint(&mut out, raw.len() as u64);
+        put_varint(&mut out, comp.len() as u64);
+    }
+    compressed.iter().for_each(|c| out.extend_from_slice(c));
+    out
+}
+
+fn mutate(raw: &mut Vec<u8>, rng: &mut Rng) {
+    match rng.below(5) {
+        0 if !raw.is_empty() => {
+            let i = rng.below(raw.len() as u64) as usize;
+            raw[i] ^= 1 << rng.below(8);
+        }
+        1 if !raw.is_empty() => {
+            let i = rng.below(raw.len() as u64) as usize;
+            raw[i] = rng.next_u64() as u8;
+        }
+        2 => raw.truncate(rng.below(raw.len() as u64 + 1) as usize),
+        3 => (0..1 + rng.below(8)).for_each(|_| raw.push(rng.next_u64() as u8)),
+        _ => {
+            for _ in 0..1 + rng.below(4) {
+                if !raw.is_empty() {
+                    let i = rng.below(raw.len() as u64) as usize;
+                    raw[i] ^= 1 << rng.below(8);
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        exercise(&bytes);
+        let mut with_magic = b"GHGT\x01".to_vec();
+        with_magic.extend_from_slice(&bytes);
+        exercise(&with_magic);
+    }
+
+    #[test]
+    fn truncation_is_an_error(seed in any::<u64>(), cut in any::<prop::sample::Index>()) {
+        let bytes = sample_block(seed);
+        let len = cut.index(bytes.len());
+        prop_assert!(decode(&bytes[..len]).is_err());
+        prop_assert!(BlockView::open(&bytes[..len]).is_err());
+    }
+
+    #[test]
+    fn bit_flips_never_panic(seed in any::<u64>(), flips in prop::collection::vec(any::<(prop::sample::Index, u8)>(), 1..4)) {
+        let mut bytes = sample_block(seed);
+        for (at, bit) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] ^= 1 << (bit % 8);
+        }
+        exercise(&bytes);
+    }
+
+    #[test]
+    fn tampered_sections_inside_valid_frames_never_panic(seed in any::<u64>(), section in any::<prop::sample::Index>()) {
+        let mut unpacked = unpack(&sample_block(seed));
+        let mut rng = Rng::new(seed);
+        let s = section.index(unpacked.raw_sections.len());
+        mutate(&mut unpacked.raw_sections[s], &mut rng);
+        exercise(&repack(&unpacked));
+    }
+
+    #[test]
+    fn tampered_shape_never_panics(seed in any::<u64>(), dv in -3i64..4, dn in -3i64..4) {
+        let mut unpacked = unpack(&sample_block(seed));
+        unpacked.n_variants = (unpacked.n_variants as i64 + dv).max(0) as u64;
+        unpacked.n_samples = (unpacked.n_samples as i64 + dn).max(0) as u64;
+        exercise(&repack(&unpacked));
+    }
+}
+
+#[test]
+fn huge_declared_shape_is_rejected_before_allocating() {
+    let mut bytes = b"GHGT\x01\x07".to_vec();
+    put_varint(&mut bytes, 1 << 24);
+    put_varint(&mut bytes, 1 << 24);
+    assert!(matches!(decode(&bytes), Err(CodecError::LimitExceeded(_))));
+
+    let mut bytes = b"GHGT\x01\x00".to_vec();
+    put_varint(&mut bytes, 100);
+    put_varint(&mut bytes, 100);
+    put_varint(&mut bytes, u64::MAX); // GT raw length
+    put_varint(&mut bytes, 10);
+    assert!(matches!(decode(&bytes), Err(CodecError::LimitExceeded(_))));
+}
+
+#[test]
+fn wrong_magic_and_version_are_named() {
+    let bytes = sample_block(3);
+    let mut bad_magic = bytes.clone();
+    bad_magic[0] = b'X';
+    assert!(matches!(decode(&bad_magic), Err(CodecError::BadMagic)));
+    let mut bad_version = bytes;
+    bad_version[4] = 9;
+    assert!(matches!(decode(&bad_version), Err(CodecError::UnsupportedVersion(9))));
+}

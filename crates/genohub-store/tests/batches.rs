@@ -1,0 +1,204 @@
+//! Batches: adding samples later, refusals, replacement, and bad input leaving the store as it was.
+
+mod common;
+
+use std::io::Write;
+
+use common::*;
+use genohub_sim::CohortParams;
+use genohub_store::{IngestOptions, NoProgress, SampleSelection, Store, StoreError};
+
+/// Splits a plain VCF into two files holding the first `k` and the remaining samples.
+fn split_columns(vcf: &str, k: usize) -> (String, String) {
+    let (mut a, mut b) = (String::new(), String::new());
+    for line in vcf.lines() {
+        if line.starts_with("##") {
+            a.push_str(line);
+            a.push('\n');
+            b.push_str(line);
+            b.push('\n');
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let (fixed, samples) = f.split_at(9);
+        a.push_str(&[fixed, &samples[..k]].concat().join("\t"));
+        a.push('\n');
+        b.push_str(&[fixed, &samples[k..]].concat().join("\t"));
+        b.push('\n');
+    }
+    (a, b)
+}
+
+fn cohort_text(samples: usize, seed: u64) -> String {
+    let mut out = Vec::new();
+    let params = CohortParams { samples, length: 200_000, seed, ..Default::default() };
+    genohub_sim::write_cohort_vcf(&params, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn adding_samples_later_gives_the_same_view_and_never_rewrites_earlier_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = cohort_text(30, 3);
+    let whole = write(dir.path(), "whole.vcf", &text);
+    let (a, b) = split_columns(&text, 12);
+    let a = write(dir.path(), "a.vcf", &a);
+    let b = write(dir.path(), "b.vcf", &b);
+
+    let one = Store::open(&dir.path().join("one")).unwrap();
+    ingest(&one, &whole, "c");
+    let two = Store::open(&dir.path().join("two")).unwrap();
+    let first = ingest(&two, &a, "c");
+    let before = view(&two, &[], SampleSelection::All);
+    let second = ingest(&two, &b, "c");
+    assert_eq!(two.batch(first.id).unwrap().unwrap().stored_bytes, first.stored_bytes, "batch 0 untouched");
+    assert_ne!(first.id, second.id);
+    assert_eq!(two.samples().unwrap().len(), 30);
+    assert_same_records(&view(&one, &[], SampleSelection::All), &view(&two, &[], SampleSelection::All));
+    // The first batch alone still reads back as before.
+    let names: Vec<String> = (1..=12).map(|i| format!("SIM{i:05}")).collect();
+    assert_same_records(&before, &view(&two, &[], SampleSelection::Names(names)));
+}
+
+#[test]
+fn same_content_twice_is_refused_and_store_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "x.vcf", &cohort_text(5, 1));
+    let copy = write(dir.path(), "renamed.vcf", &std::fs::read_to_string(&p).unwrap());
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    ingest(&store, &p, "c");
+    let err = store.ingest(&copy, &opts("other-center"), &NoProgress).unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert!(err.to_string().contains("already ingested as batch 0"), "{err}");
+    assert_eq!(store.committed_batches().unwrap().len(), 1);
+}
+
+#[test]
+fn sample_already_present_needs_replace_and_replacement_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write(dir.path(), "old.vcf", &cohort_text(4, 1));
+    let new = write(dir.path(), "new.vcf", &cohort_text(4, 2));
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    ingest(&store, &old, "c");
+    let err = store.ingest(&new, &opts("c"), &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("SIM00001") && err.contains("--replace"), "{err}");
+    // Another center may have a sample of the same name.
+    ingest(&store, &new, "other");
+    assert_eq!(store.samples().unwrap().len(), 8);
+    // With --replace the new genotypes are what a query sees.
+    let new2 = write(dir.path(), "new2.vcf", &cohort_text(4, 2).replace("##source=genohub-sim", "##source=genohub-sim-again"));
+    let o = IngestOptions { replace: true, ..opts("c") };
+    let m = store.ingest(&new2, &o, &NoProgress).unwrap();
+    let s = store.sample_by_name("c", "SIM00001").unwrap().unwrap();
+    assert_eq!((s.batch, s.replaced.len()), (m.id, 1));
+    assert_eq!(store.samples().unwrap().len(), 8);
+    let names = |c: &str| SampleSelection::Names((1..=4).map(|i| format!("{c}/SIM{i:05}")).collect());
+    let got = canonical(&view(&store, &[], names("c")));
+    let want = canonical(&view(&store, &[], names("other")));
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g.samples, w.samples);
+    }
+}
+
+#[test]
+fn malformed_record_names_line_and_field_and_leaves_store_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.vcf", &cohort_text(6, 1));
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    ingest(&store, &good, "c");
+    let before = view(&store, &[], SampleSelection::All);
+    let batches = store.batches().unwrap().len();
+
+    let mut text = cohort_text(6, 9);
+    let header_lines = text.lines().take_while(|l| l.starts_with('#')).count();
+    let lines: Vec<String> = text.lines().map(String::from).collect();
+    let bad_at = header_lines + 200;
+    let mut f: Vec<String> = lines[bad_at].split('\t').map(String::from).collect();
+    f[1] = "12x".into();
+    let mut edited = lines.clone();
+    edited[bad_at] = f.join("\t");
+    text = edited.join("\n") + "\n";
+    let bad = write(dir.path(), "bad.vcf", &text.replace("SIM0", "NEW0"));
+    let err = store.ingest(&bad, &opts("c"), &NoProgress).unwrap_err().to_string();
+    assert!(err.contains(&format!("line {}", bad_at + 1)) && err.contains("field POS") && err.contains("bad.vcf"), "{err}");
+
+    // Sample count disagreeing with the header.
+    let mut edited = lines.clone();
+    edited[header_lines + 3].push_str("\t0|0");
+    let extra = write(dir.path(), "extra.vcf", &(edited.join("\n").replace("SIM0", "NEW0") + "\n"));
+    let err = store.ingest(&extra, &opts("c"), &NoProgress).unwrap_err().to_string();
+    assert!(err.contains(&format!("line {}", header_lines + 4)) && err.contains("7 sample columns"), "{err}");
+
+    assert_eq!(store.batches().unwrap().len(), batches);
+    assert_eq!(store.samples().unwrap().len(), 6);
+    assert_eq!(view(&store, &[], SampleSelection::All), before);
+    // The failed ingest can be fixed and retried.
+    let fixed = write(dir.path(), "fixed.vcf", &cohort_text(6, 9).replace("SIM0", "NEW0"));
+    ingest(&store, &fixed, "c");
+    assert_eq!(store.samples().unwrap().len(), 12);
+}
+
+#[test]
+fn truncated_bgzf_is_an_error_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let vcf = dir.path().join("c.vcf.gz");
+    genohub_sim::write_cohort(&CohortParams { samples: 50, length: 300_000, ..Default::default() }, &vcf, None).unwrap();
+    let bytes = std::fs::read(&vcf).unwrap();
+    let cut = dir.path().join("cut.vcf.gz");
+    std::fs::File::create(&cut).unwrap().write_all(&bytes[..bytes.len() * 2 / 3]).unwrap();
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    let err = store.ingest(&cut, &opts("c"), &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("cut.vcf.gz"), "{err}");
+    assert!(store.batches().unwrap().is_empty());
+    assert!(store.samples().unwrap().is_empty());
+    ingest(&store, &vcf, "c");
+}
+
+#[test]
+fn unsorted_input_is_rejected_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+1\t100\t.\tA\tC\t.\t.\t.\n1\t50\t.\tA\tC\t.\t.\t.\n";
+    let p = write(dir.path(), "u.vcf", text);
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    let err = store.ingest(&p, &opts("c"), &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("line 4") && err.contains("not sorted"), "{err}");
+}
+
+#[test]
+fn gvcf_reference_blocks_decide_hom_ref_versus_missing_across_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = |s: &str| {
+        format!(
+            "##fileformat=VCFv4.2\n##contig=<ID=1,length=1000>\n##INFO=<ID=END,Number=1,Type=Integer,Description=\"e\">\n\
+##ALT=<ID=NON_REF,Description=\"any\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{s}\n"
+        )
+    };
+    let s1 = head("S1")
+        + "1\t1\t.\tA\t<NON_REF>\t.\t.\tEND=99\tGT\t0/0\n\
+1\t100\t.\tC\tT,<NON_REF>\t50\t.\t.\tGT\t0/1\n\
+1\t101\t.\tG\t<NON_REF>\t.\t.\tEND=200\tGT\t0/0\n";
+    let s2 = head("S2")
+        + "1\t1\t.\tA\t<NON_REF>\t.\t.\tEND=149\tGT\t0/0\n\
+1\t150\t.\tG\tA,<NON_REF>\t40\t.\t.\tGT\t1/1\n\
+1\t180\t.\tT\tG,<NON_REF>\t40\t.\t.\tGT\t0/1\n";
+    let (p1, p2) = (write(dir.path(), "s1.g.vcf", &s1), write(dir.path(), "s2.g.vcf", &s2));
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    let m1 = ingest(&store, &p1, "c");
+    assert_eq!((m1.variants, m1.ref_blocks), (1, 2));
+    ingest(&store, &p2, "c");
+    let out = view(&store, &[], SampleSelection::All);
+    let gts: Vec<String> = out.lines().filter(|l| !l.starts_with('#')).map(|l| {
+        let f: Vec<&str> = l.split('\t').collect();
+        format!("{} {} {}", f[1], f[9], f[10])
+    }).collect();
+    // 100: S2 callable (1-149) → 0/0. 150: S1 callable (101-200) → 0/0.
+    // 180: S1 callable → 0/0. No record for S1 at 180 and S2 uncovered elsewhere → missing.
+    assert_eq!(gts, vec!["100 0/1 0/0", "150 0/0 1/1", "180 0/0 0/1"]);
+    let s2_only = write(dir.path(), "s3.g.vcf", &(head("S3") + "1\t300\t.\tA\tG,<NON_REF>\t9\t.\t.\tGT\t1/1\n"));
+    ingest(&store, &s2_only, "c");
+    let out = view(&store, &["1:300"], SampleSelection::All);
+    let rec = out.lines().find(|l| !l.starts_with('#')).unwrap();
+    assert!(rec.ends_with("\t./.\t./.\t1/1"), "{rec}");
+}
