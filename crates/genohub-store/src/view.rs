@@ -269,7 +269,7 @@ fn merge_spans(mut spans: Vec<Span>) -> Vec<Span> {
 
 fn output_header(contigs: &[ContigRecord], manifests: &[BatchManifest], batches: &BTreeSet<BatchId>, resolved: &ResolvedSamples) -> String {
     let mut h = String::from("##fileformat=VCFv4.2\n##FILTER=<ID=PASS,Description=\"All filters passed\">\n");
-    let mut seen = BTreeSet::new();
+    let mut seen = BTreeSet::from([("##FILTER=", "PASS".to_string())]);
     let used: Vec<&BatchManifest> = manifests.iter().filter(|m| batches.contains(&m.id)).collect();
     for m in &used {
         for line in m.header.lines() {
