@@ -9,9 +9,10 @@ use genohub_codec::{code, ExtendedCall, MISSING_INT};
 use genohub_reference::{check_ref, normalize, RefCheck, ReferenceFasta};
 
 use crate::header::HeaderInfo;
+use crate::header::Number;
 use crate::model::{Calls, ParsedLine, RefBlock, Site, Variant};
 use crate::split::split_info;
-use crate::validate;
+use crate::validate::{self, reserved_format};
 use crate::{FormatError, Location};
 
 const MISSING_ALLELE: u32 = u32::MAX;
@@ -71,20 +72,31 @@ impl ParseContext<'_> {
     /// Parses a chunk of newline-separated data lines, the first being line `first_line`.
     pub fn parse_chunk(&self, data: &[u8], first_line: u64) -> Result<ParseOutput, FormatError> {
         let mut out = ParseOutput::default();
-        let mut line_no = first_line;
-        for raw in data.split(|&b| b == b'\n') {
+        for (line_no, raw) in (first_line..).zip(data.split(|&b| b == b'\n')) {
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             if !raw.is_empty() {
                 let parsed = self.parse_line(raw, line_no, &mut out.warnings)?;
                 let contig_pos = input_pos(raw);
                 out.lines.push(LineResult { line: line_no, contig_pos, parsed });
             }
-            line_no += 1;
         }
         Ok(out)
     }
 
     pub fn parse_line(&self, raw: &[u8], line: u64, warnings: &mut Vec<Warning>) -> Result<ParsedLine, FormatError> {
+        let first_warning = warnings.len();
+        let parsed = self.parse_fields(raw, line, warnings);
+        // Say where: warnings of this line get its location (no cost for clean lines).
+        if warnings.len() > first_warning {
+            let at = self.location(line);
+            for w in &mut warnings[first_warning..] {
+                w.message = format!("{at}: {}", w.message);
+            }
+        }
+        parsed
+    }
+
+    fn parse_fields(&self, raw: &[u8], line: u64, warnings: &mut Vec<Warning>) -> Result<ParsedLine, FormatError> {
         let text = std::str::from_utf8(raw).map_err(|_| self.err(line, "line", "not valid UTF-8"))?;
         let mut fields = text.split('\t');
         let mut next = |name: &str| fields.next().ok_or_else(|| self.err(line, name, "missing column (fewer than 8 tab-separated columns)"));
@@ -100,7 +112,17 @@ impl ParseContext<'_> {
         let samples: Vec<&str> = fields.collect();
 
         let pos: u64 = pos_text.parse().map_err(|_| self.err(line, "POS", format!("not a non-negative integer: {pos_text:?}")))?;
-        validate::chrom(chrom).map_err(|m| self.err(line, "CHROM", m))?;
+        if let Some(w) = validate::contig_name(chrom, self.header.version, true).map_err(|m| self.err(line, "CHROM", m))? {
+            warnings.push(Warning::new("CHROM name", w));
+        }
+        // `<ID>` names contig ID of the ##assembly: stored under ID, so `1` and `<1>` are one contig.
+        let chrom = match chrom.strip_prefix('<').and_then(|c| c.strip_suffix('>')) {
+            Some(name) => {
+                warnings.push(Warning::new("CHROM in angle brackets", format!("CHROM {chrom} names assembly contig {name}; stored as {name}")));
+                name
+            }
+            None => chrom,
+        };
         validate::id(id).map_err(|m| self.err(line, "ID", m))?;
         validate::reference(reference).map_err(|m| self.err(line, "REF", m))?;
         let alts: Vec<&str> = if alt == "." { Vec::new() } else { alt.split(',').collect() };
@@ -144,7 +166,7 @@ impl ParseContext<'_> {
                 match self.check_ref {
                     RefCheck::Error => return Err(self.err(line, "REF", mismatch.to_string())),
                     RefCheck::Warn => {
-                        warnings.push(Warning::new("REF mismatch", format!("{}: {mismatch}", self.location(line))));
+                        warnings.push(Warning::new("REF mismatch", mismatch.to_string()));
                         reference_ok = false;
                     }
                     RefCheck::Skip => return Ok(ParsedLine::Skipped),
@@ -170,7 +192,16 @@ impl ParseContext<'_> {
             };
             let calls = genotypes.as_ref().map(|g| g.split(alt_index as u32, n_alleles)).unwrap_or_default();
             variants.push(Variant {
-                site: Site { contig: chrom.to_string(), pos: vpos, id: id.to_string(), reference: vref, alternate: valt, qual: qual.to_string(), filter: filter.to_string(), info },
+                site: Site {
+                    contig: chrom.to_string(),
+                    pos: vpos,
+                    id: id.to_string(),
+                    reference: vref,
+                    alternate: valt,
+                    qual: qual.to_string(),
+                    filter: filter.to_string(),
+                    info,
+                },
                 calls,
             });
         }
@@ -184,6 +215,28 @@ impl ParseContext<'_> {
         let dp_at = keys.iter().position(|k| *k == "DP");
         let gq_at = keys.iter().position(|k| *k == "GQ");
         let ad_at = keys.iter().position(|k| *k == "AD");
+        // FORMAT fields the store does not keep are still checked against their definition
+        // (the header's, else the one the specification reserves) as warnings, one per key and
+        // line. Only fields this line has are checked: a GT-only line does no extra work.
+        let checks: Vec<(usize, &str, Number, &str)> = keys
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| {
+                if matches!(*k, "GT" | "DP" | "GQ" | "AD") {
+                    return None;
+                }
+                let (number, kind) = match self.header.format.get(*k) {
+                    Some(d) => (d.number, d.kind.as_str()),
+                    None => reserved_format(k, self.header.version).map(|r| (r.number, r.kind))?,
+                };
+                let nothing_to_check = kind == "Flag" || (kind == "String" && number == Number::Unknown);
+                (!nothing_to_check).then_some((i, *k, number, kind))
+            })
+            .collect();
+        let mut warned = vec![false; checks.len()];
+        // VCF 4.5 allows zero-length lists, written as empty values.
+        let empty_ok = self.header.version >= (4, 5);
+        let mut absent_allele_warned = false;
         let n = samples.len();
         let mut raw = RawGenotypes {
             alleles: Vec::with_capacity(n),
@@ -198,11 +251,45 @@ impl ParseContext<'_> {
         for (s, column) in samples.iter().enumerate() {
             let sub: SubFields = SubFields::new(column);
             let sample_field = |k: &str| format!("sample {} FORMAT/{k}", self.header.samples[s]);
+            if sub.len() > keys.len() {
+                return Err(self.err(
+                    line,
+                    format!("sample {}", self.header.samples[s]),
+                    format!("{} sub-fields but FORMAT {format} has {}", sub.len(), keys.len()),
+                ));
+            }
+            // Ploidy of this sample's call when known (some allele called), for Number=G counts.
+            let mut ploidy = 0;
             if let Some(i) = gt_at {
                 let gt = sub.get(i).unwrap_or(".");
-                match parse_gt(gt, n_alt as u32) {
-                    Ok(Gt::Simple(a)) => raw.alleles.push(a),
+                let parsed = match parse_gt(gt, n_alt as u32) {
+                    Err(_) if n_alt == 0 => {
+                        // A record without ALT whose calls name alternate alleles (the
+                        // specification's own examples do): those alleles do not exist, so
+                        // they are stored as missing, with a warning.
+                        let g = parse_gt(gt, MISSING_ALLELE - 2).map_err(|m| self.err(line, sample_field("GT"), m))?;
+                        if !absent_allele_warned {
+                            absent_allele_warned = true;
+                            warnings.push(Warning::new(
+                                "GT allele without ALT",
+                                format!("{} is {gt:?} but the record has no ALT allele; alleles other than 0 are stored as missing", sample_field("GT")),
+                            ));
+                        }
+                        Ok(g.without_alternates())
+                    }
+                    other => other,
+                };
+                match parsed {
+                    Ok(Gt::Simple(a)) => {
+                        if a.a1 != MISSING_ALLELE || (!a.haploid && a.a2 != MISSING_ALLELE) {
+                            ploidy = if a.haploid { 1 } else { 2 };
+                        }
+                        raw.alleles.push(a)
+                    }
                     Ok(Gt::Extended(alleles, phased)) => {
+                        if alleles.iter().any(|&a| a != MISSING_ALLELE) {
+                            ploidy = alleles.len();
+                        }
                         raw.alleles.push(SimpleGt::EXTENDED);
                         raw.extended.push((s as u32, alleles, phased));
                     }
@@ -222,11 +309,25 @@ impl ParseContext<'_> {
                 } else {
                     let values: Vec<&str> = text.split(',').collect();
                     if values.len() != n_alleles {
-                        return Err(self.err(line, sample_field("AD"), format!("Number=R field has {} values; the record has {n_alleles} alleles", values.len())));
+                        return Err(self.err(
+                            line,
+                            sample_field("AD"),
+                            format!("Number=R field has {} values; the record has {n_alleles} alleles", values.len()),
+                        ));
                     }
                     for v in values {
                         ad.push(parse_int(Some(v)).map_err(|m| self.err(line, sample_field("AD"), m))?);
                     }
+                }
+            }
+            for (c, &(i, key, number, kind)) in checks.iter().enumerate() {
+                if warned[c] {
+                    continue;
+                }
+                let Some(v) = sub.get(i) else { continue };
+                if let Err(m) = validate::format_value(kind, number, v, n_alt, ploidy, empty_ok) {
+                    warned[c] = true;
+                    warnings.push(Warning::new(format!("FORMAT {key} invalid"), format!("{} = {v:?}: {m}", sample_field(key))));
                 }
             }
         }
@@ -268,6 +369,10 @@ impl<'a> SubFields<'a> {
     fn get(&self, i: usize) -> Option<&'a str> {
         self.parts.get(i)
     }
+
+    fn len(&self) -> usize {
+        self.parts.len()
+    }
 }
 
 mod smallvec_like {
@@ -301,6 +406,14 @@ mod smallvec_like {
             p
         }
 
+        pub fn len(&self) -> usize {
+            if self.spill.is_empty() {
+                self.count
+            } else {
+                self.spill.len()
+            }
+        }
+
         pub fn get(&self, i: usize) -> Option<&'a str> {
             if !self.spill.is_empty() {
                 return self.spill.get(i).copied();
@@ -330,6 +443,17 @@ impl SimpleGt {
 enum Gt {
     Simple(SimpleGt),
     Extended(Vec<u32>, Vec<bool>),
+}
+
+impl Gt {
+    /// The call with every allele other than the reference made missing.
+    fn without_alternates(self) -> Gt {
+        let keep = |a: u32| if a == 0 { 0 } else { MISSING_ALLELE };
+        match self {
+            Gt::Simple(g) => Gt::Simple(SimpleGt { a1: keep(g.a1), a2: if g.haploid { g.a2 } else { keep(g.a2) }, ..g }),
+            Gt::Extended(alleles, phased) => Gt::Extended(alleles.into_iter().map(keep).collect(), phased),
+        }
+    }
 }
 
 fn parse_allele(text: &str, n_alt: u32) -> Result<u32, String> {
@@ -449,4 +573,3 @@ impl RawGenotypes {
         Calls { codes, extended, dp: self.dp.clone(), gq: self.gq.clone(), ad }
     }
 }
-

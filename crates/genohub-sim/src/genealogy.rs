@@ -67,7 +67,11 @@ impl FounderGenealogy {
     fn point_on_tree(&self, rng: &mut SimRng) -> (usize, f64) {
         let total: f64 = self.branches().map(|n| self.branch_length(n)).sum();
         let mut remaining = unit(rng) * total;
-        let mut last = NONE;
+        // Any branch works as a fallback; it is only used if rounding exhausts `remaining`.
+        let mut last = self
+            .branches()
+            .next()
+            .expect("a tree of two or more leaves has branches");
         for node in self.branches() {
             let length = self.branch_length(node);
             if length <= 0.0 {
@@ -79,7 +83,6 @@ impl FounderGenealogy {
             remaining -= length;
             last = node;
         }
-        // Only reachable through rounding in the running subtraction.
         (last, self.time[last])
     }
 

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use genohub_formats::{Chunk, FormatError, Inferred, Location, ParseContext, ParseOutput, ParsedLine, VariantReader};
-use genohub_reference::{RefCheck, ReferenceFasta};
+use genohub_reference::{GenomeBuild, RefCheck, ReferenceFasta};
 
 use crate::accumulate::{Accumulator, Ready};
 use crate::engine::Batch;
@@ -166,6 +166,7 @@ impl Store {
             tool_version: concat!("genohub ", env!("CARGO_PKG_VERSION")).into(),
             header: reader.header_text().to_string(),
             reference: opts.reference.as_ref().map(|p| p.display().to_string()),
+            build: None,
             samples: Vec::new(),
             records_read: 0,
             variants: 0,
@@ -176,6 +177,9 @@ impl Store {
             warnings: header.warnings.iter().map(|w| WarningSummary { kind: "header".into(), count: 1, first: w.clone() }).collect(),
             stored_bytes: 0,
         };
+        let (build, build_warnings) = check_build(&header.contigs);
+        manifest.build = build;
+        manifest.warnings.extend(build_warnings);
         let mut pending = Batch::default();
         pending.put(cf::BATCHES, &keys::u32_key(id), &to_json(&manifest));
         pending.put(cf::META, b"next_batch", &(id + 1).to_be_bytes());
@@ -392,6 +396,27 @@ impl Store {
         self.engine.write(b, true)?;
         Ok(manifest)
     }
+}
+
+/// Names the genome build the header's contigs belong to, and warns about a contig named like
+/// a GRCh37/GRCh38 contig whose length matches neither (a header from another assembly, or
+/// an edited one).
+fn check_build(declared: &[(String, Option<u64>)]) -> (Option<String>, Vec<WarningSummary>) {
+    let with_length: Vec<(String, u64)> = declared.iter().filter_map(|(n, l)| l.map(|l| (n.clone(), l))).collect();
+    let build = GenomeBuild::detect(&with_length).map(|b| b.name().to_string());
+    let mut warnings = Vec::new();
+    for (name, length) in &with_length {
+        let known: Vec<&GenomeBuild> = GenomeBuild::all().into_iter().filter(|b| b.contig(name).is_some()).collect();
+        if !known.is_empty() && known.iter().all(|b| b.contig(name).map(|c| c.length) != Some(*length)) {
+            let names: Vec<&str> = known.iter().map(|b| b.name()).collect();
+            warnings.push(WarningSummary {
+                kind: "contig length".into(),
+                count: 1,
+                first: format!("##contig {name} has length {length}, which matches no {} contig of that name", names.join(" or ")),
+            });
+        }
+    }
+    (build, warnings)
 }
 
 /// Sortedness: positions never decrease within a contig, and a contig's records are contiguous.

@@ -25,6 +25,8 @@ pub struct BatchManifest {
     pub tool_version: String,
     pub header: String,
     pub reference: Option<String>,
+    /// Genome build recognised from the header's contig names and lengths, if any.
+    pub build: Option<String>,
     /// Sample ids by column of this batch's genotype blocks.
     pub samples: Vec<SampleId>,
     pub records_read: u64,

@@ -202,3 +202,20 @@ fn gvcf_reference_blocks_decide_hom_ref_versus_missing_across_batches() {
     let rec = out.lines().find(|l| !l.starts_with('#')).unwrap();
     assert!(rec.ends_with("\t./.\t./.\t1/1"), "{rec}");
 }
+
+#[test]
+fn genome_build_is_recognised_and_odd_contig_lengths_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = |contigs: &str| format!("##fileformat=VCFv4.2\n{contigs}#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t5\t.\tA\tC\t.\t.\t.\n");
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    let b37 = write(dir.path(), "b37.vcf", &head("##contig=<ID=1,length=249250621>\n##contig=<ID=2,length=243199373>\n"));
+    let m = ingest(&store, &b37, "c");
+    assert_eq!(m.build.as_deref(), Some("GRCh37"));
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    let dir2 = tempfile::tempdir().unwrap();
+    let store2 = Store::open(&dir2.path().join("s")).unwrap();
+    let odd = write(dir2.path(), "odd.vcf", &head("##contig=<ID=1,length=1000>\n"));
+    let m = ingest(&store2, &odd, "c");
+    assert_eq!(m.build, None);
+    assert!(m.warnings.iter().any(|w| w.first.contains("##contig 1 has length 1000")), "{:?}", m.warnings);
+}
