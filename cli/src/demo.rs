@@ -35,7 +35,10 @@ pub fn run(_store: &Path, workdir: &Path, threads: usize) -> Result<()> {
     );
 
     let region = format!("{}:500001-600000", params.contig);
-    let req = ViewRequest { regions: vec![region.parse().map_err(|e| anyhow::anyhow!("{e}"))?], samples: SampleSelection::Names(vec!["SIM00001".into(), "SIM00002".into(), "SIM00003".into()]) };
+    let req = ViewRequest {
+        regions: vec![region.parse().map_err(|e| anyhow::anyhow!("{e}"))?],
+        samples: SampleSelection::Names(vec!["SIM00001".into(), "SIM00002".into(), "SIM00003".into()]),
+    };
     let plan = store.plan_view(&req)?;
     let mut text = Vec::new();
     let t = Instant::now();

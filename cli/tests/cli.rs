@@ -26,7 +26,24 @@ fn simulate_ingest_view_in_all_output_types() {
     let store = dir.path().join("store");
     let vcf = dir.path().join("c.vcf.gz");
     let fa = dir.path().join("c.fa");
-    ok(&genohub(&store, &["simulate", "cohort", "--samples", "20", "--length", "200000", "--seed", "3", "--depth", "--reference-out", fa.to_str().unwrap(), "-o", vcf.to_str().unwrap()]));
+    ok(&genohub(
+        &store,
+        &[
+            "simulate",
+            "cohort",
+            "--samples",
+            "20",
+            "--length",
+            "200000",
+            "--seed",
+            "3",
+            "--depth",
+            "--reference-out",
+            fa.to_str().unwrap(),
+            "-o",
+            vcf.to_str().unwrap(),
+        ],
+    ));
     ok(&genohub(&store, &["ingest", "--center", "c", "--reference", fa.to_str().unwrap(), vcf.to_str().unwrap()]));
     let samples = ok(&genohub(&store, &["samples"]));
     assert_eq!(samples.lines().count(), 21);

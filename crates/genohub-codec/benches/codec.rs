@@ -50,36 +50,20 @@ fn sfs_block(with_format_fields: bool) -> GenotypeBlock {
             alleles.iter_mut().for_each(|a| *a = if rng.unit() < p { ALT } else { REF });
         }
         for s in 0..n {
-            let code = if rng.below(1000) < MISSING_PER_MILLE {
-                make(MISSING, MISSING, false)
-            } else {
-                make(alleles[2 * s], alleles[2 * s + 1], true)
-            };
+            let code = if rng.below(1000) < MISSING_PER_MILLE { make(MISSING, MISSING, false) } else { make(alleles[2 * s], alleles[2 * s + 1], true) };
             codes.push(code);
         }
     }
     let cells = codes.len();
     let (dp, gq) = if with_format_fields {
         let depth_of_sample: Vec<i32> = (0..n).map(|_| 15 + rng.below(30) as i32).collect();
-        let dp = (0..cells)
-            .map(|i| depth_of_sample[i % n] + rng.below(11) as i32 - 5)
-            .collect();
-        let gq = (0..cells)
-            .map(|_| if rng.below(10) < 8 { 99 } else { 20 + rng.below(79) as i32 })
-            .collect();
+        let dp = (0..cells).map(|i| depth_of_sample[i % n] + rng.below(11) as i32 - 5).collect();
+        let gq = (0..cells).map(|_| if rng.below(10) < 8 { 99 } else { 20 + rng.below(79) as i32 }).collect();
         (Some(dp), Some(gq))
     } else {
         (None, None)
     };
-    GenotypeBlock {
-        n_variants: N_VARIANTS,
-        n_samples: N_SAMPLES,
-        codes,
-        extended: Vec::new(),
-        dp,
-        gq,
-        ad: None,
-    }
+    GenotypeBlock { n_variants: N_VARIANTS, n_samples: N_SAMPLES, codes, extended: Vec::new(), dp, gq, ad: None }
 }
 
 fn count_all(view: &BlockView) -> GenotypeCounts {
@@ -112,22 +96,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("codec");
     group.throughput(Throughput::Elements(calls));
     group.bench_function("encode_gt", |b| b.iter(|| encode(black_box(&gt_block))));
-    group.bench_function("encode_gt_dp_gq", |b| {
-        b.iter(|| encode(black_box(&full_block)))
-    });
+    group.bench_function("encode_gt_dp_gq", |b| b.iter(|| encode(black_box(&full_block))));
     group.bench_function("decode_gt", |b| b.iter(|| decode(black_box(&gt_bytes))));
-    group.bench_function("decode_gt_dp_gq", |b| {
-        b.iter(|| decode(black_box(&full_bytes)))
-    });
-    group.bench_function("open_view", |b| {
-        b.iter(|| BlockView::open(black_box(&gt_bytes)))
-    });
-    group.bench_function("counts_open_view", |b| {
-        b.iter(|| count_all(black_box(&view)))
-    });
-    group.bench_function("open_then_counts", |b| {
-        b.iter(|| count_all(&BlockView::open(black_box(&gt_bytes)).unwrap()))
-    });
+    group.bench_function("decode_gt_dp_gq", |b| b.iter(|| decode(black_box(&full_bytes))));
+    group.bench_function("open_view", |b| b.iter(|| BlockView::open(black_box(&gt_bytes))));
+    group.bench_function("counts_open_view", |b| b.iter(|| count_all(black_box(&view))));
+    group.bench_function("open_then_counts", |b| b.iter(|| count_all(&BlockView::open(black_box(&gt_bytes)).unwrap())));
     group.throughput(Throughput::Elements(calls / 2));
     group.bench_function("counts_in_half_subset", |b| {
         b.iter(|| {

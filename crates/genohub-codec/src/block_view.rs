@@ -32,17 +32,10 @@ struct CompressedColumn {
 impl BlockView {
     pub fn open(bytes: &[u8]) -> Result<BlockView, CodecError> {
         let header = Header::parse(bytes)?;
-        let gt_span = header
-            .section(SectionKind::Gt)
-            .ok_or(CodecError::Corrupt("missing GT section"))?;
+        let gt_span = header.section(SectionKind::Gt).ok_or(CodecError::Corrupt("missing GT section"))?;
         let gt = section::decompress(&bytes[gt_span.start..gt_span.end], gt_span.raw_len)?;
         let parsed = gt_parser::parse(&gt, header.n_variants, header.n_samples)?;
-        let column = |kind| {
-            header.section(kind).map(|span| CompressedColumn {
-                raw_len: span.raw_len,
-                bytes: bytes[span.start..span.end].to_vec(),
-            })
-        };
+        let column = |kind| header.section(kind).map(|span| CompressedColumn { raw_len: span.raw_len, bytes: bytes[span.start..span.end].to_vec() });
         Ok(BlockView {
             n_variants: header.n_variants,
             n_samples: header.n_samples,
@@ -106,11 +99,7 @@ impl BlockView {
         self.decode_column(self.ad.as_ref(), 2)
     }
 
-    fn decode_column(
-        &self,
-        column: Option<&CompressedColumn>,
-        per_call: usize,
-    ) -> Result<Option<Vec<i32>>, CodecError> {
+    fn decode_column(&self, column: Option<&CompressedColumn>, per_call: usize) -> Result<Option<Vec<i32>>, CodecError> {
         let Some(column) = column else {
             return Ok(None);
         };

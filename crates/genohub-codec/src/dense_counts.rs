@@ -41,9 +41,7 @@ const LOW2: usize = 2;
 const HIGH2: usize = 3;
 
 pub(crate) fn count<M: SampleMask>(planes: &DensePlanes<'_>, mask: &M) -> GenotypeCounts {
-    let no_high_bits = [HIGH1, HIGH2]
-        .iter()
-        .all(|&p| !planes.is_stored(p) && !planes.default_bit(p));
+    let no_high_bits = [HIGH1, HIGH2].iter().all(|&p| !planes.is_stored(p) && !planes.default_bit(p));
     if no_high_bits {
         count_called_diploid(planes, mask)
     } else {
@@ -63,14 +61,7 @@ fn count_called_diploid<M: SampleMask>(planes: &DensePlanes<'_>, mask: &M) -> Ge
         hom_alt += u64::from((a1 & a2 & m).count_ones());
     }
     let total = mask.total();
-    GenotypeCounts {
-        hom_ref: total - het - hom_alt,
-        het,
-        hom_alt,
-        ac: het + 2 * hom_alt,
-        an: 2 * total,
-        ..GenotypeCounts::default()
-    }
+    GenotypeCounts { hom_ref: total - het - hom_alt, het, hom_alt, ac: het + 2 * hom_alt, an: 2 * total, ..GenotypeCounts::default() }
 }
 
 fn count_general<M: SampleMask>(planes: &DensePlanes<'_>, mask: &M) -> GenotypeCounts {

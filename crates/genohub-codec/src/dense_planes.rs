@@ -13,19 +13,8 @@ pub(crate) struct DensePlanes<'a> {
 impl<'a> DensePlanes<'a> {
     pub(crate) fn new(gt: &'a [u8], layout: &DenseLayout, n_samples: usize) -> Self {
         let n_words = n_samples.div_ceil(64);
-        let stored = layout.plane_at.map(|at| {
-            if at == ABSENT_PLANE {
-                &[][..]
-            } else {
-                gt.get(at..at + n_words * 8).unwrap_or(&[])
-            }
-        });
-        Self {
-            stored,
-            default_signature: signature::of_default(layout.default),
-            n_samples,
-            n_words,
-        }
+        let stored = layout.plane_at.map(|at| if at == ABSENT_PLANE { &[][..] } else { gt.get(at..at + n_words * 8).unwrap_or(&[]) });
+        Self { stored, default_signature: signature::of_default(layout.default), n_samples, n_words }
     }
 
     pub(crate) fn n_words(&self) -> usize {
@@ -89,10 +78,7 @@ impl<'a> DensePlanes<'a> {
             let words = [0, 1, 2, 3, 4].map(|p| self.stored_word(p, i));
             while mask != 0 {
                 let bit = mask.trailing_zeros();
-                let diff = words
-                    .iter()
-                    .enumerate()
-                    .fold(0u8, |acc, (p, w)| acc | ((w >> bit & 1) as u8) << p);
+                let diff = words.iter().enumerate().fold(0u8, |acc, (p, w)| acc | ((w >> bit & 1) as u8) << p);
                 let code = signature::to_code(self.default_signature ^ diff);
                 f((i * 64) as u32 + bit, code);
                 mask &= mask - 1;
@@ -103,8 +89,5 @@ impl<'a> DensePlanes<'a> {
 
 #[inline]
 fn read_word(bytes: &[u8], i: usize) -> u64 {
-    bytes
-        .get(i * 8..i * 8 + 8)
-        .and_then(|s| <[u8; 8]>::try_from(s).ok())
-        .map_or(0, u64::from_le_bytes)
+    bytes.get(i * 8..i * 8 + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()).map_or(0, u64::from_le_bytes)
 }

@@ -14,7 +14,7 @@ pub struct EncodeOptions {
 
 impl Default for EncodeOptions {
     fn default() -> Self {
-        Self { zstd_level: 9 }
+        Self { zstd_level: 3 }
     }
 }
 
@@ -41,13 +41,7 @@ pub fn encode_with(block: &GenotypeBlock, options: &EncodeOptions) -> Result<Vec
 
 fn compress_section(raw: &[u8], level: i32) -> Result<EncodedSection, CodecError> {
     if raw.len() as u64 > MAX_SECTION_RAW_BYTES {
-        return Err(CodecError::LimitExceeded(format!(
-            "section of {} bytes before compression (max {MAX_SECTION_RAW_BYTES})",
-            raw.len()
-        )));
+        return Err(CodecError::LimitExceeded(format!("section of {} bytes before compression (max {MAX_SECTION_RAW_BYTES})", raw.len())));
     }
-    Ok(EncodedSection {
-        raw_len: raw.len(),
-        compressed: section::compress(raw, level)?,
-    })
+    Ok(EncodedSection { raw_len: raw.len(), compressed: section::compress(raw, level)? })
 }

@@ -13,16 +13,10 @@ pub struct ExtendedCall {
 
 impl ExtendedCall {
     pub fn alt_count(&self) -> u64 {
-        self.alleles
-            .iter()
-            .filter(|&&a| a == crate::code::ALT)
-            .count() as u64
+        self.alleles.iter().filter(|&&a| a == crate::code::ALT).count() as u64
     }
 
     pub fn called_alleles(&self) -> u64 {
-        self.alleles
-            .iter()
-            .filter(|&&a| a != crate::code::MISSING)
-            .count() as u64
+        self.alleles.iter().filter(|&&a| a != crate::code::MISSING).count() as u64
     }
 }

@@ -1,4 +1,5 @@
 use crate::code;
+use crate::code_scan;
 use crate::error::CodecError;
 use crate::extended_call::ExtendedCall;
 use crate::limits::{MAX_CELLS, MAX_EXTENDED_CALLS, MAX_PLOIDY, MAX_SAMPLES, MAX_VARIANTS};
@@ -36,22 +37,17 @@ impl GenotypeBlock {
     /// Checks everything the encoder relies on; errors name the first offending item.
     pub fn validate(&self) -> Result<(), CodecError> {
         self.validate_shape()?;
-        self.validate_codes()?;
-        self.validate_extended()
+        let flagged = self.validate_codes()?;
+        self.validate_extended(flagged)
     }
 
     fn validate_shape(&self) -> Result<(), CodecError> {
         if self.n_samples > MAX_SAMPLES || self.n_variants > MAX_VARIANTS {
-            return Err(CodecError::LimitExceeded(format!(
-                "{} variants x {} samples (max {MAX_VARIANTS} x {MAX_SAMPLES})",
-                self.n_variants, self.n_samples
-            )));
+            return Err(CodecError::LimitExceeded(format!("{} variants x {} samples (max {MAX_VARIANTS} x {MAX_SAMPLES})", self.n_variants, self.n_samples)));
         }
         let cells = self.n_cells();
         if cells as u64 > MAX_CELLS {
-            return Err(CodecError::LimitExceeded(format!(
-                "{cells} genotype calls per block (max {MAX_CELLS})"
-            )));
+            return Err(CodecError::LimitExceeded(format!("{cells} genotype calls per block (max {MAX_CELLS})")));
         }
         check_len("codes", self.codes.len(), cells)?;
         if let Some(dp) = &self.dp {
@@ -66,22 +62,18 @@ impl GenotypeBlock {
         Ok(())
     }
 
-    fn validate_codes(&self) -> Result<(), CodecError> {
-        match self.codes.iter().position(|&c| !code::is_valid(c)) {
-            None => Ok(()),
-            Some(i) => {
+    /// Returns the number of EXTENDED codes.
+    fn validate_codes(&self) -> Result<usize, CodecError> {
+        match code_scan::first_invalid(&self.codes) {
+            (None, extended) => Ok(extended),
+            (Some(i), _) => {
                 let n = self.n_samples as usize;
-                Err(CodecError::InvalidBlock(format!(
-                    "invalid genotype code {:#04x} at variant {}, sample {}",
-                    self.codes[i],
-                    i / n,
-                    i % n
-                )))
+                Err(CodecError::InvalidBlock(format!("invalid genotype code {:#04x} at variant {}, sample {}", self.codes[i], i / n, i % n)))
             }
         }
     }
 
-    fn validate_extended(&self) -> Result<(), CodecError> {
+    fn validate_extended(&self, flagged: usize) -> Result<(), CodecError> {
         let n = self.n_samples as usize;
         let mut previous: Option<(u32, u32)> = None;
         for call in &self.extended {
@@ -107,17 +99,10 @@ impl GenotypeBlock {
             }
         }
         if self.extended.len() as u64 > MAX_EXTENDED_CALLS {
-            return Err(CodecError::LimitExceeded(format!(
-                "{} extended calls (max {MAX_EXTENDED_CALLS})",
-                self.extended.len()
-            )));
+            return Err(CodecError::LimitExceeded(format!("{} extended calls (max {MAX_EXTENDED_CALLS})", self.extended.len())));
         }
-        let flagged = self.codes.iter().filter(|&&c| c == code::EXTENDED).count();
         if flagged != self.extended.len() {
-            return Err(CodecError::InvalidBlock(format!(
-                "{flagged} EXTENDED codes but {} extended calls",
-                self.extended.len()
-            )));
+            return Err(CodecError::InvalidBlock(format!("{flagged} EXTENDED codes but {} extended calls", self.extended.len())));
         }
         Ok(())
     }
@@ -127,15 +112,10 @@ fn check_len(field: &str, actual: usize, expected: usize) -> Result<(), CodecErr
     if actual == expected {
         Ok(())
     } else {
-        Err(CodecError::InvalidBlock(format!(
-            "{field} has {actual} values, expected {expected}"
-        )))
+        Err(CodecError::InvalidBlock(format!("{field} has {actual} values, expected {expected}")))
     }
 }
 
 fn invalid_ext(call: &ExtendedCall, why: &str) -> CodecError {
-    CodecError::InvalidBlock(format!(
-        "extended call at variant {}, sample {}: {why}",
-        call.variant, call.sample
-    ))
+    CodecError::InvalidBlock(format!("extended call at variant {}, sample {}: {why}", call.variant, call.sample))
 }

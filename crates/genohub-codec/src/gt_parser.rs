@@ -12,6 +12,7 @@ use crate::record::{self, KIND_DENSE, KIND_MASK, KIND_SPARSE, MAX_PALETTE};
 use crate::signature::PLANES;
 use crate::sparse_exceptions::SparseExceptions;
 use crate::variant_layout::{DenseLayout, PaletteEntry, SparseLayout, VariantLayout, ABSENT_PLANE};
+use crate::varint;
 
 pub(crate) struct ParsedGt {
     pub layouts: Vec<VariantLayout>,
@@ -45,9 +46,7 @@ pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<Parsed
 
     let total_extended: usize = extended_per_variant.iter().sum();
     if total_extended as u64 > MAX_EXTENDED_CALLS {
-        return Err(CodecError::LimitExceeded(format!(
-            "{total_extended} extended calls (max {MAX_EXTENDED_CALLS})"
-        )));
+        return Err(CodecError::LimitExceeded(format!("{total_extended} extended calls (max {MAX_EXTENDED_CALLS})")));
     }
     // Each stored extended call takes at least two bytes.
     if total_extended > r.remaining() / 2 {
@@ -59,12 +58,7 @@ pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<Parsed
     for (v, layout) in layouts.iter().enumerate() {
         if extended_per_variant[v] > 0 {
             for_each_extended_sample(gt, layout, &palette, n, |sample| {
-                extended.push(ExtendedCall {
-                    variant: v as u32,
-                    sample,
-                    alleles: Vec::new(),
-                    phased: Vec::new(),
-                })
+                extended.push(ExtendedCall { variant: v as u32, sample, alleles: Vec::new(), phased: Vec::new() })
             });
         }
         extended_start.push(extended.len() as u32);
@@ -78,12 +72,7 @@ pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<Parsed
     if r.remaining() != 0 {
         return Err(CodecError::Corrupt("trailing bytes in GT section"));
     }
-    Ok(ParsedGt {
-        layouts,
-        palette,
-        extended,
-        extended_start,
-    })
+    Ok(ParsedGt { layouts, palette, extended, extended_start })
 }
 
 fn parse_sparse(
@@ -115,14 +104,18 @@ fn parse_sparse(
         return Err(CodecError::Truncated("sparse exceptions"));
     }
     let samples_at = r.position();
+    let mut pos = samples_at;
     let mut base = 0usize;
     for _ in 0..n_exceptions {
-        let sample = base.saturating_add(r.varint_usize("sparse sample gap")?);
+        let (gap, len) = varint::read_gap(gt, pos).ok_or(CodecError::Corrupt("invalid sparse sample gap"))?;
+        pos += len;
+        let sample = base + gap as usize;
         if sample >= n {
             return Err(CodecError::Corrupt("sparse sample out of range"));
         }
         base = sample + 1;
     }
+    r.take(pos - samples_at, "sparse sample gaps")?;
     let bits = record::index_bits(palette_len);
     let indices_at = r.position();
     let indices = r.take(record::index_bytes(n_exceptions, bits), "sparse indices")?;
@@ -134,18 +127,11 @@ fn parse_sparse(
     } else {
         for i in 0..n_exceptions {
             let index = record::read_index(indices, i, bits);
-            *tally
-                .get_mut(index)
-                .filter(|_| index < palette_len)
-                .ok_or(CodecError::Corrupt("sparse palette index out of range"))? += 1;
+            *tally.get_mut(index).filter(|_| index < palette_len).ok_or(CodecError::Corrupt("sparse palette index out of range"))? += 1;
         }
     }
     let palette_start = palette.len() as u32;
-    let mut n_extended = if default == code::EXTENDED {
-        n - n_exceptions
-    } else {
-        0
-    };
+    let mut n_extended = if default == code::EXTENDED { n - n_exceptions } else { 0 };
     for (&c, &count) in codes.iter().zip(&tally) {
         palette.push(PaletteEntry { code: c, count });
         if c == code::EXTENDED {
@@ -166,13 +152,7 @@ fn parse_sparse(
     Ok((VariantLayout::Sparse(layout), n_extended))
 }
 
-fn parse_dense(
-    r: &mut ByteReader<'_>,
-    gt: &[u8],
-    tag: u8,
-    default: u8,
-    n: usize,
-) -> Result<(VariantLayout, usize), CodecError> {
+fn parse_dense(r: &mut ByteReader<'_>, gt: &[u8], tag: u8, default: u8, n: usize) -> Result<(VariantLayout, usize), CodecError> {
     if tag & 0x80 != 0 {
         return Err(CodecError::Corrupt("reserved dense record bit set"));
     }
@@ -211,13 +191,7 @@ fn parse_dense(
     Ok((VariantLayout::Dense(layout), n_extended))
 }
 
-fn for_each_extended_sample(
-    gt: &[u8],
-    layout: &VariantLayout,
-    palette: &[PaletteEntry],
-    n: usize,
-    mut f: impl FnMut(u32),
-) {
+fn for_each_extended_sample(gt: &[u8], layout: &VariantLayout, palette: &[PaletteEntry], n: usize, mut f: impl FnMut(u32)) {
     match layout {
         VariantLayout::Sparse(sparse) => {
             let entries = &palette[sparse.palette_start as usize..][..sparse.palette_len as usize];
@@ -231,9 +205,7 @@ fn for_each_extended_sample(
                 }
                 (next..n as u32).for_each(&mut f);
             } else if let Some(ext) = entries.iter().position(|e| e.code == code::EXTENDED) {
-                exceptions
-                    .filter(|&(_, index)| index == ext)
-                    .for_each(|(sample, _)| f(sample));
+                exceptions.filter(|&(_, index)| index == ext).for_each(|(sample, _)| f(sample));
             }
         }
         VariantLayout::Dense(dense) => {

@@ -1,6 +1,7 @@
 //! Serialises the genotype codes of a (validated) block into the raw GT section: one
 //! record per variant (see [`crate::record`]) followed by the extended calls.
 
+use crate::code_scan;
 use crate::extended_call::ExtendedCall;
 use crate::genotype_block::GenotypeBlock;
 use crate::record::{self, IndexWriter, KIND_DENSE, KIND_SPARSE};
@@ -9,9 +10,9 @@ use crate::varint;
 
 pub(crate) fn write(block: &GenotypeBlock) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut planes = Vec::new();
+    let mut scratch = Scratch::default();
     for v in 0..block.n_variants {
-        write_variant(&mut out, block.variant_codes(v), &mut planes);
+        write_variant(&mut out, block.variant_codes(v), &mut scratch);
     }
     for call in &block.extended {
         write_extended(&mut out, call);
@@ -19,60 +20,48 @@ pub(crate) fn write(block: &GenotypeBlock) -> Vec<u8> {
     out
 }
 
+/// Buffers reused across variants.
+#[derive(Default)]
+struct Scratch {
+    exceptions: Vec<u32>,
+    planes: Vec<u64>,
+}
+
 /// What the encoder needs to know about one variant before choosing its layout.
 struct RowSummary {
     default: u8,
     default_signature: u8,
     palette: Vec<u8>,
-    n_exceptions: usize,
     gap_bytes: usize,
     /// Signature bits on which at least one sample differs from the default.
     differing_planes: u8,
 }
 
 impl RowSummary {
-    fn of(codes: &[u8]) -> RowSummary {
-        let mut histogram = [0u32; 256];
-        for &c in codes {
-            histogram[c as usize] += 1;
-        }
+    /// Also leaves the exception positions in `exceptions`.
+    fn of(codes: &[u8], exceptions: &mut Vec<u32>) -> RowSummary {
+        let histogram = code_scan::histogram(codes);
         // Ties go to the smallest code so the output is deterministic.
-        let default = (0..256)
-            .max_by_key(|&c| (histogram[c], std::cmp::Reverse(c)))
-            .unwrap_or(0) as u8;
+        let default = (0..256).max_by_key(|&c| (histogram[c], std::cmp::Reverse(c))).unwrap_or(0) as u8;
         let default_signature = signature::of_default(default);
-        let palette = (0..256)
-            .filter(|&c| c != default as usize && histogram[c] > 0)
-            .map(|c| c as u8)
-            .collect();
-        let mut n_exceptions = 0;
+        let palette = (0..256).filter(|&c| c != default as usize && histogram[c] > 0).map(|c| c as u8).collect();
+        exceptions.clear();
+        code_scan::mismatches(codes, default, exceptions);
         let mut gap_bytes = 0;
         let mut differing_planes = 0u8;
-        let mut next_base = 0usize;
-        for (s, &c) in codes.iter().enumerate() {
-            if c != default {
-                gap_bytes += varint::encoded_len((s - next_base) as u64);
-                next_base = s + 1;
-                n_exceptions += 1;
-                differing_planes |= signature::of_code(c, default_signature) ^ default_signature;
-            }
+        let mut next_base = 0u32;
+        for &s in exceptions.iter() {
+            gap_bytes += varint::encoded_len(u64::from(s - next_base));
+            next_base = s + 1;
+            let c = codes[s as usize];
+            differing_planes |= signature::of_code(c, default_signature) ^ default_signature;
         }
-        RowSummary {
-            default,
-            default_signature,
-            palette,
-            n_exceptions,
-            gap_bytes,
-            differing_planes,
-        }
+        RowSummary { default, default_signature, palette, gap_bytes, differing_planes }
     }
 
-    fn sparse_len(&self) -> usize {
+    fn sparse_len(&self, n_exceptions: usize) -> usize {
         let bits = record::index_bits(self.palette.len());
-        2 + self.palette.len()
-            + varint::encoded_len(self.n_exceptions as u64)
-            + self.gap_bytes
-            + record::index_bytes(self.n_exceptions, bits)
+        2 + self.palette.len() + varint::encoded_len(n_exceptions as u64) + self.gap_bytes + record::index_bytes(n_exceptions, bits)
     }
 
     fn dense_len(&self, n_samples: usize) -> usize {
@@ -80,25 +69,25 @@ impl RowSummary {
     }
 }
 
-fn write_variant(out: &mut Vec<u8>, codes: &[u8], planes: &mut Vec<u64>) {
-    let summary = RowSummary::of(codes);
+fn write_variant(out: &mut Vec<u8>, codes: &[u8], scratch: &mut Scratch) {
+    let summary = RowSummary::of(codes, &mut scratch.exceptions);
+    let exceptions = &scratch.exceptions;
     // Ties favour sparse: it is also the faster layout to count.
-    if summary.sparse_len() <= summary.dense_len(codes.len()) {
-        write_sparse(out, codes, &summary);
+    if summary.sparse_len(exceptions.len()) <= summary.dense_len(codes.len()) {
+        write_sparse(out, codes, exceptions, &summary);
     } else {
-        write_dense(out, codes, &summary, planes);
+        write_dense(out, codes, exceptions, &summary, &mut scratch.planes);
     }
 }
 
-fn write_sparse(out: &mut Vec<u8>, codes: &[u8], summary: &RowSummary) {
-    let default = summary.default;
+fn write_sparse(out: &mut Vec<u8>, codes: &[u8], exceptions: &[u32], summary: &RowSummary) {
     out.push(KIND_SPARSE | (summary.palette.len() as u8) << 2);
-    out.push(default);
+    out.push(summary.default);
     out.extend_from_slice(&summary.palette);
-    varint::write(out, summary.n_exceptions as u64);
-    let mut next_base = 0usize;
-    for (s, _) in codes.iter().enumerate().filter(|(_, &c)| c != default) {
-        varint::write(out, (s - next_base) as u64);
+    varint::write(out, exceptions.len() as u64);
+    let mut next_base = 0u32;
+    for &s in exceptions {
+        varint::write(out, u64::from(s - next_base));
         next_base = s + 1;
     }
     let bits = record::index_bits(summary.palette.len());
@@ -108,23 +97,21 @@ fn write_sparse(out: &mut Vec<u8>, codes: &[u8], summary: &RowSummary) {
             index_of[c as usize] = i;
         }
         let mut writer = IndexWriter::new(out);
-        for &c in codes.iter().filter(|&&c| c != default) {
-            writer.push(index_of[c as usize], bits);
+        for &s in exceptions {
+            writer.push(index_of[codes[s as usize] as usize], bits);
         }
         writer.finish();
     }
 }
 
-fn write_dense(out: &mut Vec<u8>, codes: &[u8], summary: &RowSummary, planes: &mut Vec<u64>) {
+fn write_dense(out: &mut Vec<u8>, codes: &[u8], exceptions: &[u32], summary: &RowSummary, planes: &mut Vec<u64>) {
     let n_words = codes.len().div_ceil(64);
     planes.clear();
     planes.resize(PLANES * n_words, 0);
     let ds = summary.default_signature;
-    for (s, &c) in codes.iter().enumerate() {
-        let diff = signature::of_code(c, ds) ^ ds;
-        if diff == 0 {
-            continue;
-        }
+    for &s in exceptions {
+        let s = s as usize;
+        let diff = signature::of_code(codes[s], ds) ^ ds;
         for p in 0..PLANES {
             planes[p * n_words + s / 64] |= u64::from((diff >> p) & 1) << (s % 64);
         }

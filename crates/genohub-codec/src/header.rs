@@ -8,9 +8,7 @@
 
 use crate::byte_reader::ByteReader;
 use crate::error::CodecError;
-use crate::limits::{
-    MAX_CELLS, MAX_EXTENDED_CALLS, MAX_PLOIDY, MAX_SAMPLES, MAX_SECTION_RAW_BYTES, MAX_VARIANTS,
-};
+use crate::limits::{MAX_CELLS, MAX_EXTENDED_CALLS, MAX_PLOIDY, MAX_SAMPLES, MAX_SECTION_RAW_BYTES, MAX_VARIANTS};
 use crate::varint;
 
 pub(crate) const MAGIC: [u8; 4] = *b"GHGT";
@@ -43,11 +41,7 @@ impl SectionKind {
         let bound = match self {
             // Per variant: record header + palette + count, then at most ~5 bytes per
             // sample (sparse) or 5 bit planes with padding (dense), then extended calls.
-            Self::Gt => {
-                n_variants * 80
-                    + cells * 5
-                    + cells.min(MAX_EXTENDED_CALLS) * (1 + MAX_PLOIDY as u64)
-            }
+            Self::Gt => n_variants * 80 + cells * 5 + cells.min(MAX_EXTENDED_CALLS) * (1 + MAX_PLOIDY as u64),
             // At most a 5-byte varint per value.
             Self::Dp | Self::Gq => cells * 5,
             Self::Ad => cells * 10,
@@ -95,9 +89,7 @@ impl Header {
         let n_samples = r.varint_u32("n_samples")?;
         let cells = u64::from(n_variants) * u64::from(n_samples);
         if n_variants > MAX_VARIANTS || n_samples > MAX_SAMPLES || cells > MAX_CELLS {
-            return Err(CodecError::LimitExceeded(format!(
-                "declared {n_variants} variants x {n_samples} samples"
-            )));
+            return Err(CodecError::LimitExceeded(format!("declared {n_variants} variants x {n_samples} samples")));
         }
 
         let mut lens: [Option<(u64, u64)>; 4] = [None; 4];
@@ -108,9 +100,7 @@ impl Header {
             let raw_len = r.varint_u64("section raw length")?;
             let compressed_len = r.varint_u64("section length")?;
             if raw_len > kind.raw_bound(n_variants.into(), n_samples.into()) {
-                return Err(CodecError::LimitExceeded(format!(
-                    "declared {kind:?} section of {raw_len} bytes for this shape"
-                )));
+                return Err(CodecError::LimitExceeded(format!("declared {kind:?} section of {raw_len} bytes for this shape")));
             }
             if (raw_len == 0) != (compressed_len == 0) {
                 return Err(CodecError::Corrupt("section lengths disagree"));
@@ -127,22 +117,14 @@ impl Header {
                     return Err(CodecError::Truncated("section payload"));
                 }
                 let end = pos + compressed_len as usize;
-                sections[kind as usize] = Some(SectionSpan {
-                    raw_len: raw_len as usize,
-                    start: pos,
-                    end,
-                });
+                sections[kind as usize] = Some(SectionSpan { raw_len: raw_len as usize, start: pos, end });
                 pos = end;
             }
         }
         if pos != bytes.len() {
             return Err(CodecError::Corrupt("trailing bytes after last section"));
         }
-        Ok(Header {
-            n_variants,
-            n_samples,
-            sections,
-        })
+        Ok(Header { n_variants, n_samples, sections })
     }
 }
 
@@ -152,19 +134,12 @@ pub(crate) struct EncodedSection {
     pub compressed: Vec<u8>,
 }
 
-pub(crate) fn write(
-    n_variants: u32,
-    n_samples: u32,
-    sections: &[Option<EncodedSection>; 4],
-) -> Vec<u8> {
+pub(crate) fn write(n_variants: u32, n_samples: u32, sections: &[Option<EncodedSection>; 4]) -> Vec<u8> {
     let payload: usize = sections.iter().flatten().map(|s| s.compressed.len()).sum();
     let mut out = Vec::with_capacity(payload + 64);
     out.extend_from_slice(&MAGIC);
     out.push(FORMAT_VERSION);
-    let flags = SectionKind::ALL
-        .iter()
-        .filter(|k| sections[**k as usize].is_some())
-        .fold(0u8, |f, k| f | k.flag());
+    let flags = SectionKind::ALL.iter().filter(|k| sections[**k as usize].is_some()).fold(0u8, |f, k| f | k.flag());
     out.push(flags);
     varint::write(&mut out, n_variants.into());
     varint::write(&mut out, n_samples.into());

@@ -34,11 +34,7 @@ pub(crate) fn decode(raw: &[u8], n_values: usize, row_len: usize) -> Result<Vec<
     }
     let mut values = Vec::with_capacity(n_values);
     if row_len == 0 || n_values == 0 {
-        return if raw.is_empty() {
-            Ok(values)
-        } else {
-            Err(CodecError::Corrupt("integer column has trailing bytes"))
-        };
+        return if raw.is_empty() { Ok(values) } else { Err(CodecError::Corrupt("integer column has trailing bytes")) };
     }
     let mut last = vec![0i32; row_len];
     let mut pos = 0usize;
@@ -50,10 +46,7 @@ pub(crate) fn decode(raw: &[u8], n_values: usize, row_len: usize) -> Result<Vec<
         }
         let slot = &mut last[i % row_len];
         let value = i64::from(*slot) + varint::unzigzag(stored - 1);
-        let value = i32::try_from(value)
-            .ok()
-            .filter(|&v| v != MISSING_INT)
-            .ok_or(CodecError::Corrupt("integer column value out of range"))?;
+        let value = i32::try_from(value).ok().filter(|&v| v != MISSING_INT).ok_or(CodecError::Corrupt("integer column value out of range"))?;
         *slot = value;
         values.push(value);
     }
@@ -69,9 +62,7 @@ fn read_u64(raw: &[u8], pos: &mut usize) -> Result<u64, CodecError> {
     let mut result = 0u64;
     let mut shift = 0u32;
     loop {
-        let b = *raw
-            .get(*pos)
-            .ok_or(CodecError::Truncated("integer column"))?;
+        let b = *raw.get(*pos).ok_or(CodecError::Truncated("integer column"))?;
         *pos += 1;
         // Honest values need at most 34 bits; refusing longer varints keeps the
         // arithmetic below from overflowing.

@@ -9,6 +9,7 @@
 mod block_view;
 mod byte_reader;
 pub mod code;
+mod code_scan;
 mod decode;
 mod dense_counts;
 mod dense_planes;
@@ -27,9 +28,9 @@ mod sample_subset;
 mod section;
 mod signature;
 mod sparse_exceptions;
-mod varint;
 mod variant_genotypes;
 mod variant_layout;
+mod varint;
 
 pub use block_view::BlockView;
 pub use decode::decode;

@@ -46,11 +46,7 @@ pub(crate) struct IndexWriter<'a> {
 
 impl<'a> IndexWriter<'a> {
     pub(crate) fn new(out: &'a mut Vec<u8>) -> Self {
-        Self {
-            out,
-            acc: 0,
-            filled: 0,
-        }
+        Self { out, acc: 0, filled: 0 }
     }
 
     pub(crate) fn push(&mut self, value: usize, bits: u32) {

@@ -17,18 +17,12 @@ impl SampleSubset {
         let mut previous: Option<u32> = None;
         for &s in indices {
             if s >= n_samples || previous.is_some_and(|p| p >= s) {
-                return Err(CodecError::InvalidBlock(format!(
-                    "sample subset index {s} is out of range or not strictly ascending"
-                )));
+                return Err(CodecError::InvalidBlock(format!("sample subset index {s} is out of range or not strictly ascending")));
             }
             words[s as usize / 64] |= 1 << (s % 64);
             previous = Some(s);
         }
-        Ok(Self {
-            n_samples,
-            len: indices.len() as u32,
-            words,
-        })
+        Ok(Self { n_samples, len: indices.len() as u32, words })
     }
 
     pub fn all(n_samples: u32) -> Self {
@@ -38,11 +32,7 @@ impl SampleSubset {
                 *last = (1u64 << (n_samples % 64)) - 1;
             }
         }
-        Self {
-            n_samples,
-            len: n_samples,
-            words,
-        }
+        Self { n_samples, len: n_samples, words }
     }
 
     /// The block width this subset was built for.
@@ -60,9 +50,7 @@ impl SampleSubset {
 
     #[inline]
     pub fn contains(&self, sample: u32) -> bool {
-        self.words
-            .get(sample as usize / 64)
-            .is_some_and(|w| w >> (sample % 64) & 1 == 1)
+        self.words.get(sample as usize / 64).is_some_and(|w| w >> (sample % 64) & 1 == 1)
     }
 
     /// One bit per sample, 64 samples per word, padding bits zero.

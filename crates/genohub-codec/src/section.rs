@@ -35,16 +35,10 @@ pub(crate) fn compress(raw: &[u8], level: i32) -> Result<Vec<u8>, CodecError> {
 /// `raw_len` comes from the (sanity-checked) header and caps the allocation.
 pub(crate) fn decompress(compressed: &[u8], raw_len: usize) -> Result<Vec<u8>, CodecError> {
     if raw_len == 0 {
-        return if compressed.is_empty() {
-            Ok(Vec::new())
-        } else {
-            Err(CodecError::Corrupt("empty section with a payload"))
-        };
+        return if compressed.is_empty() { Ok(Vec::new()) } else { Err(CodecError::Corrupt("empty section with a payload")) };
     }
     match zstd::zstd_safe::get_frame_content_size(compressed) {
-        Ok(Some(declared)) if declared != raw_len as u64 => {
-            return Err(CodecError::Corrupt("zstd frame size disagrees with header"))
-        }
+        Ok(Some(declared)) if declared != raw_len as u64 => return Err(CodecError::Corrupt("zstd frame size disagrees with header")),
         Ok(_) => {}
         Err(_) => return Err(CodecError::Corrupt("section is not a zstd frame")),
     }

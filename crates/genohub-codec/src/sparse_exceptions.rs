@@ -1,6 +1,6 @@
 use crate::record;
-use crate::varint;
 use crate::variant_layout::SparseLayout;
+use crate::varint;
 
 /// Walks a sparse record's exceptions in ascending sample order, yielding
 /// `(sample, palette index)`. Runs only over records validated at open.
@@ -36,15 +36,12 @@ impl Iterator for SparseExceptions<'_> {
         if self.next == self.len {
             return None;
         }
-        let sample = self
-            .base
-            .wrapping_add(varint::read_u32_validated(self.gaps, &mut self.pos));
+        // Validated at open, so the fallback never triggers.
+        let (gap, len) = varint::read_gap(self.gaps, self.pos).unwrap_or((0, 1));
+        self.pos += len;
+        let sample = self.base.wrapping_add(gap);
         self.base = sample.wrapping_add(1);
-        let index = if self.bits == 0 {
-            0
-        } else {
-            record::read_index(self.indices, self.next as usize, self.bits)
-        };
+        let index = if self.bits == 0 { 0 } else { record::read_index(self.indices, self.next as usize, self.bits) };
         self.next += 1;
         Some((sample, index))
     }

@@ -21,24 +21,37 @@ pub(crate) fn unzigzag(value: u64) -> i64 {
     ((value >> 1) as i64) ^ -((value & 1) as i64)
 }
 
-/// Decoder for hot loops over bytes that were already validated when the view was opened:
-/// it cannot fail, and on (impossible) malformed input it returns garbage rather than
-/// panicking.
+/// Longest varint a sparse sample gap may use: gaps are below `MAX_SAMPLES` = 2^24.
+pub(crate) const MAX_GAP_BYTES: usize = 4;
+
+/// Reads a sample gap (a LEB128 varint of at most 4 bytes) and returns it with its byte
+/// length, or `None` if truncated or longer. The 4-byte load and the mask arithmetic
+/// avoid the hard-to-predict "one byte or two" branch that dominates sparse iteration.
 #[inline]
-pub(crate) fn read_u32_validated(bytes: &[u8], pos: &mut usize) -> u32 {
-    let mut result = 0u32;
-    let mut shift = 0u32;
-    while let Some(&b) = bytes.get(*pos) {
-        *pos += 1;
-        if shift < 32 {
-            result |= u32::from(b & 0x7F) << shift;
-        }
-        if b < 0x80 {
-            break;
-        }
-        shift = shift.saturating_add(7);
+pub(crate) fn read_gap(bytes: &[u8], pos: usize) -> Option<(u32, usize)> {
+    let Some(chunk) = bytes.get(pos..pos + MAX_GAP_BYTES) else {
+        return read_gap_near_end(bytes.get(pos..)?);
+    };
+    let w = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    let ends = !w & 0x8080_8080;
+    if ends == 0 {
+        return None;
     }
-    result
+    let len = (ends.trailing_zeros() / 8 + 1) as usize;
+    let value = (w & 0x7F) | (w >> 1 & 0x3F80) | (w >> 2 & 0x1F_C000) | (w >> 3 & 0x0FE0_0000);
+    let keep = (1u32 << (7 * len)) - 1;
+    Some((value & keep, len))
+}
+
+fn read_gap_near_end(bytes: &[u8]) -> Option<(u32, usize)> {
+    let mut value = 0u32;
+    for (i, &b) in bytes.iter().take(MAX_GAP_BYTES).enumerate() {
+        value |= u32::from(b & 0x7F) << (7 * i);
+        if b < 0x80 {
+            return Some((value, i + 1));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -52,6 +65,21 @@ mod tests {
             write(&mut out, v);
             assert_eq!(out.len(), encoded_len(v), "{v}");
         }
+    }
+
+    #[test]
+    fn gaps_decode_like_leb128() {
+        for v in [0u32, 1, 127, 128, 300, 16383, 16384, (1 << 21) - 1, 1 << 21, (1 << 24) - 1] {
+            let mut out = Vec::new();
+            write(&mut out, v.into());
+            let n = out.len();
+            assert_eq!(read_gap(&out, 0), Some((v, n)), "{v} near end");
+            out.extend_from_slice(&[0xFF; 8]);
+            assert_eq!(read_gap(&out, 0), Some((v, n)), "{v} padded");
+        }
+        assert_eq!(read_gap(&[0x80, 0x80, 0x80, 0x80, 0x01], 0), None);
+        assert_eq!(read_gap(&[0x80], 0), None);
+        assert_eq!(read_gap(&[], 0), None);
     }
 
     #[test]

@@ -22,14 +22,14 @@ fn pattern() -> Vec<u8> {
 fn expected_once() -> GenotypeCounts {
     GenotypeCounts {
         hom_ref: 1,
-        het: 2,             // 0/1, 1|0
-        hom_alt: 1,         // 1/1
-        missing: 2,         // ./., ./1
+        het: 2,     // 0/1, 1|0
+        hom_alt: 1, // 1/1
+        missing: 2, // ./., ./1
         hap_ref: 0,
-        hap_alt: 1,         // 1
-        hap_missing: 1,     // .
-        extended: 1,        // 0|1/1
-        ac: 1 + 2 + 1 + 1 + 2 + 1, // 0/1, 1/1, ./1, hap 1, 0|1/1, 1|0
+        hap_alt: 1,                    // 1
+        hap_missing: 1,                // .
+        extended: 1,                   // 0|1/1
+        ac: 1 + 2 + 1 + 1 + 2 + 1,     // 0/1, 1/1, ./1, hap 1, 0|1/1, 1|0
         an: 2 + 2 + 2 + 1 + 1 + 3 + 2, // ./. adds 0, hap '.' adds 0
     }
 }
@@ -41,20 +41,9 @@ fn block_of(repeats: usize, padding_ref: usize) -> GenotypeBlock {
         .iter()
         .enumerate()
         .filter(|(_, &c)| c == EXTENDED)
-        .map(|(s, _)| ExtendedCall {
-            variant: 0,
-            sample: s as u32,
-            alleles: vec![REF, ALT, ALT],
-            phased: vec![true, false],
-        })
+        .map(|(s, _)| ExtendedCall { variant: 0, sample: s as u32, alleles: vec![REF, ALT, ALT], phased: vec![true, false] })
         .collect();
-    GenotypeBlock {
-        n_variants: 1,
-        n_samples: codes.len() as u32,
-        codes,
-        extended,
-        ..GenotypeBlock::default()
-    }
+    GenotypeBlock { n_variants: 1, n_samples: codes.len() as u32, codes, extended, ..GenotypeBlock::default() }
 }
 
 fn times(c: GenotypeCounts, k: u64) -> GenotypeCounts {
@@ -102,15 +91,7 @@ fn repeated_pattern_is_dense_and_counts_match() {
 fn subset_counts_hand_worked() {
     // Samples 1 (0/1), 2 (1/1), 5 (hap 1), 6 (0|1/1 extended).
     let subset_indices = [1, 2, 5, 6];
-    let expected = GenotypeCounts {
-        het: 1,
-        hom_alt: 1,
-        hap_alt: 1,
-        extended: 1,
-        ac: 1 + 2 + 1 + 2,
-        an: 2 + 2 + 1 + 3,
-        ..GenotypeCounts::default()
-    };
+    let expected = GenotypeCounts { het: 1, hom_alt: 1, hap_alt: 1, extended: 1, ac: 1 + 2 + 1 + 2, an: 2 + 2 + 1 + 3, ..GenotypeCounts::default() };
     for repeats in [1, 100] {
         let block = block_of(repeats, 0);
         let view = BlockView::open(&encode(&block).unwrap()).unwrap();
@@ -124,15 +105,8 @@ fn subset_counts_hand_worked() {
 #[test]
 fn common_biallelic_fast_path() {
     // 0|0, 0|1, 1|0, 1|1 repeated: the dense path without missing/haploid planes.
-    let row: Vec<u8> = (0..1000)
-        .map(|i| make((i % 2) as u8, ((i / 2) % 2) as u8, true))
-        .collect();
-    let block = GenotypeBlock {
-        n_variants: 1,
-        n_samples: 1000,
-        codes: row,
-        ..GenotypeBlock::default()
-    };
+    let row: Vec<u8> = (0..1000).map(|i| make((i % 2) as u8, ((i / 2) % 2) as u8, true)).collect();
+    let block = GenotypeBlock { n_variants: 1, n_samples: 1000, codes: row, ..GenotypeBlock::default() };
     let view = BlockView::open(&encode(&block).unwrap()).unwrap();
     let variant = view.variant(0);
     assert!(!variant.is_sparse());

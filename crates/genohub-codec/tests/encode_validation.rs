@@ -4,12 +4,7 @@ use genohub_codec::code::{make, ABSENT, EXTENDED, REF};
 use genohub_codec::{decode, encode, CodecError, ExtendedCall, GenotypeBlock};
 
 fn small() -> GenotypeBlock {
-    GenotypeBlock {
-        n_variants: 2,
-        n_samples: 3,
-        codes: vec![make(REF, REF, false); 6],
-        ..GenotypeBlock::default()
-    }
+    GenotypeBlock { n_variants: 2, n_samples: 3, codes: vec![make(REF, REF, false); 6], ..GenotypeBlock::default() }
 }
 
 fn invalid(block: &GenotypeBlock) -> String {
@@ -43,12 +38,7 @@ fn bad_codes_are_rejected() {
 
 #[test]
 fn extended_list_must_match_codes() {
-    let call = |variant, sample| ExtendedCall {
-        variant,
-        sample,
-        alleles: vec![0, 1, 1],
-        phased: vec![false, false],
-    };
+    let call = |variant, sample| ExtendedCall { variant, sample, alleles: vec![0, 1, 1], phased: vec![false, false] };
     let mut b = small();
     b.codes[4] = EXTENDED;
     assert!(invalid(&b).contains("EXTENDED"));
@@ -63,12 +53,7 @@ fn extended_list_must_match_codes() {
 #[test]
 fn empty_blocks_round_trip() {
     for (v, n) in [(0, 0), (0, 5), (3, 0)] {
-        let b = GenotypeBlock {
-            n_variants: v,
-            n_samples: n,
-            dp: Some(vec![]),
-            ..GenotypeBlock::default()
-        };
+        let b = GenotypeBlock { n_variants: v, n_samples: n, dp: Some(vec![]), ..GenotypeBlock::default() };
         assert_eq!(decode(&encode(&b).unwrap()).unwrap(), b);
     }
 }

@@ -31,10 +31,7 @@ fn exercise(bytes: &[u8]) {
         let default = variant.default_code();
         variant.for_each_exception(|_, c| assert_ne!(c, default));
         assert_eq!(variant.counts(), naive_counts(&block, v, |_| true));
-        assert_eq!(
-            variant.counts_in(&subset),
-            naive_counts(&block, v, |s| s % 2 == 1)
-        );
+        assert_eq!(variant.counts_in(&subset), naive_counts(&block, v, |s| s % 2 == 1));
     }
 }
 
@@ -78,9 +75,7 @@ fn unpack(bytes: &[u8]) -> Unpacked {
     let n_variants = varint(bytes, &mut pos);
     let n_samples = varint(bytes, &mut pos);
     let n_sections = 1 + flags.count_ones() as usize;
-    let lens: Vec<(u64, u64)> = (0..n_sections)
-        .map(|_| (varint(bytes, &mut pos), varint(bytes, &mut pos)))
-        .collect();
+    let lens: Vec<(u64, u64)> = (0..n_sections).map(|_| (varint(bytes, &mut pos), varint(bytes, &mut pos))).collect();
     let raw_sections = lens
         .iter()
         .map(|&(raw, comp)| {
@@ -93,12 +88,7 @@ fn unpack(bytes: &[u8]) -> Unpacked {
             }
         })
         .collect();
-    Unpacked {
-        flags,
-        n_variants,
-        n_samples,
-        raw_sections,
-    }
+    Unpacked { flags, n_variants, n_samples, raw_sections }
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -114,17 +104,7 @@ fn repack(u: &Unpacked) -> Vec<u8> {
     out.push(u.flags);
     put_varint(&mut out, u.n_variants);
     put_varint(&mut out, u.n_samples);
-    let compressed: Vec<Vec<u8>> = u
-        .raw_sections
-        .iter()
-        .map(|raw| {
-            if raw.is_empty() {
-                Vec::new()
-            } else {
-                zstd::bulk::compress(raw, 1).unwrap()
-            }
-        })
-        .collect();
+    let compressed: Vec<Vec<u8>> = u.raw_sections.iter().map(|raw| if raw.is_empty() { Vec::new() } else { zstd::bulk::compress(raw, 1).unwrap() }).collect();
     for (raw, comp) in u.raw_sections.iter().zip(&compressed) {
         put_varint(&mut out, raw.len() as u64);
         put_varint(&mut out, comp.len() as u64);

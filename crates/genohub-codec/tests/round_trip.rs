@@ -5,20 +5,13 @@ use genohub_codec::{decode, encode, BlockView, SampleSubset};
 use proptest::prelude::*;
 
 fn shape() -> impl Strategy<Value = BlockShape> {
-    (
-        1usize..300,
-        prop::collection::vec(0u8..5, 0..50),
-        any::<bool>(),
-        any::<bool>(),
-        any::<bool>(),
-    )
-        .prop_map(|(n_samples, profiles, dp, gq, ad)| BlockShape {
-            n_samples,
-            profiles,
-            dp,
-            gq,
-            ad,
-        })
+    (1usize..300, prop::collection::vec(0u8..5, 0..50), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(n_samples, profiles, dp, gq, ad)| BlockShape {
+        n_samples,
+        profiles,
+        dp,
+        gq,
+        ad,
+    })
 }
 
 proptest! {

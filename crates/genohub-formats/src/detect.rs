@@ -51,8 +51,7 @@ pub fn detect_path(path: &Path) -> Result<FileKind, FormatError> {
         let file = File::open(path).map_err(|e| FormatError::io(path, e))?;
         let mut reader = noodles::bgzf::io::Reader::new(file);
         let mut magic = [0u8; 16];
-        let n = read_up_to(&mut reader, &mut magic)
-            .map_err(|e| FormatError::file(path, format!("BGZF block 0 could not be decompressed: {e}")))?;
+        let n = read_up_to(&mut reader, &mut magic).map_err(|e| FormatError::file(path, format!("BGZF block 0 could not be decompressed: {e}")))?;
         let magic = &magic[..n];
         return Ok(if magic.starts_with(b"BCF\x02") {
             FileKind::Bcf

@@ -21,11 +21,7 @@ impl fmt::Display for Location {
 pub enum FormatError {
     /// A record or header line breaks a rule: names where and which field.
     #[error("{location}: field {field}: {message}")]
-    Invalid {
-        location: Location,
-        field: String,
-        message: String,
-    },
+    Invalid { location: Location, field: String, message: String },
     #[error("{file}: {message}")]
     File { file: PathBuf, message: String },
     #[error("{file}: {source}")]

@@ -149,6 +149,7 @@ impl HeaderInfo {
         if !text.ends_with('\n') {
             header.warnings.push("the #CHROM line is not terminated by a newline".into());
         }
+        coalesce(&mut header.warnings, validate::COLON_IN_CONTIG);
         if header.fileformat.is_empty() {
             header.warnings.push("header has no ##fileformat line; read as VCFv4.2".into());
             header.fileformat = "VCFv4.2".into();
@@ -234,8 +235,8 @@ impl HeaderInfo {
             _ => return Err(FormatError::invalid(here.clone(), key, "definition has no ID")),
         };
         self.check_order(key, &id, &fields, &["ID", "Number", "Type", "Description"], here);
-        if !validate::is_key(&id, key == "INFO") {
-            self.warn(here, format!("{key} ID {id:?} does not match ^[A-Za-z_][0-9A-Za-z_.]*$"));
+        if let Some(m) = validate::key_problem(&id, key == "INFO", self.version) {
+            self.warn(here, format!("{key} ID: {m}"));
         }
         let number = match get("Number") {
             None => {
@@ -462,6 +463,17 @@ impl HeaderInfo {
             self.samples.push(name.to_string());
         }
         Ok(())
+    }
+}
+
+/// Keeps the first warning containing `what` and replaces the others by a count, so a header
+/// with hundreds of such contigs (HLA alleles) gives one line.
+fn coalesce(warnings: &mut Vec<String>, what: &str) {
+    let n = warnings.iter().filter(|w| w.contains(what)).count();
+    if n > 1 {
+        let mut first = true;
+        warnings.retain(|w| !w.contains(what) || std::mem::replace(&mut first, false));
+        warnings.push(format!("{} more contig names contain ':' (see the warning above)", n - 1));
     }
 }
 

@@ -86,11 +86,12 @@ impl ParseContext<'_> {
     pub fn parse_line(&self, raw: &[u8], line: u64, warnings: &mut Vec<Warning>) -> Result<ParsedLine, FormatError> {
         let first_warning = warnings.len();
         let parsed = self.parse_fields(raw, line, warnings);
-        // Say where: warnings of this line get its location (no cost for clean lines).
+        // Say where: warnings of this line get its number (no cost for clean lines); the caller
+        // names the file.
         if warnings.len() > first_warning {
-            let at = self.location(line);
+            let unit = if self.is_bcf { "record" } else { "line" };
             for w in &mut warnings[first_warning..] {
-                w.message = format!("{at}: {}", w.message);
+                w.message = format!("{unit} {line}: {}", w.message);
             }
         }
         parsed
@@ -181,9 +182,12 @@ impl ParseContext<'_> {
             let (mut vpos, mut vref, mut valt) = (pos, reference.to_string(), if alt_index == 0 { ".".to_string() } else { alts[alt_index - 1].to_string() });
             if let (Some(fasta), true, true) = (self.reference, reference_ok, alt_index > 0) {
                 let n = normalize(fasta, chrom, pos, reference.as_bytes(), valt.as_bytes()).map_err(|e| self.err(line, "REF", e.to_string()))?;
-                vpos = n.pos;
-                vref = String::from_utf8_lossy(&n.reference).into_owned();
-                valt = String::from_utf8_lossy(&n.alternate).into_owned();
+                // Unchanged records keep their alleles as written (case included), as bcftools does.
+                if n.changed {
+                    vpos = n.pos;
+                    vref = String::from_utf8_lossy(&n.reference).into_owned();
+                    valt = String::from_utf8_lossy(&n.alternate).into_owned();
+                }
             }
             let info = if alt_index == 0 || n_alleles == 2 {
                 info.to_string()
@@ -308,15 +312,18 @@ impl ParseContext<'_> {
                     ad.extend(std::iter::repeat_n(MISSING_INT, n_alleles));
                 } else {
                     let values: Vec<&str> = text.split(',').collect();
-                    if values.len() != n_alleles {
-                        return Err(self.err(
-                            line,
-                            sample_field("AD"),
-                            format!("Number=R field has {} values; the record has {n_alleles} alleles", values.len()),
+                    if values.len() == n_alleles {
+                        for v in values {
+                            ad.push(parse_int(Some(v)).map_err(|m| self.err(line, sample_field("AD"), m))?);
+                        }
+                    } else {
+                        // Which value belongs to which allele is unknowable; storing any of
+                        // them would be silently wrong data.
+                        warnings.push(Warning::new(
+                            "FORMAT AD count",
+                            format!("line {line}: {} has {} values for {n_alleles} alleles; stored as missing", sample_field("AD"), values.len()),
                         ));
-                    }
-                    for v in values {
-                        ad.push(parse_int(Some(v)).map_err(|m| self.err(line, sample_field("AD"), m))?);
+                        ad.extend(std::iter::repeat_n(MISSING_INT, n_alleles));
                     }
                 }
             }

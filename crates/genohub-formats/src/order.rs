@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use crate::line::{LineResult, Warning};
 use crate::model::{ParsedLine, Variant};
-use crate::{FormatError, Location};
+use crate::Location;
 
 /// Order and duplicate state of one input file.
 #[derive(Debug, Default)]
@@ -27,10 +27,15 @@ impl OrderCheck {
     }
 
     /// Errors when `contig` reappears after other contigs or `pos` decreases within a contig.
-    pub fn check(&mut self, contig: &str, pos: u64, at: &Location) -> Result<(), FormatError> {
+    /// Out-of-order records are stored correctly (a bin's blocks are merged and sorted when
+    /// read), only less compactly, so they are a warning, not an error.
+    pub fn check(&mut self, contig: &str, pos: u64, at: &Location, warnings: &mut Vec<Warning>) {
         if contig != self.contig {
             if self.finished.contains(contig) {
-                return Err(FormatError::invalid(at.clone(), "CHROM", format!("contig {contig} appears again after other contigs: the file is not sorted")));
+                warnings.push(Warning::new(
+                    "not sorted",
+                    format!("{at}: contig {contig} appears again after other contigs: the file is not sorted (stored anyway; `bcftools sort` gives a more compact store)"),
+                ));
             }
             let previous = std::mem::replace(&mut self.contig, contig.to_string());
             self.finished.insert(previous);
@@ -38,22 +43,22 @@ impl OrderCheck {
             self.recent.clear();
         }
         if pos < self.pos {
-            return Err(FormatError::invalid(at.clone(), "POS", format!("position {pos} after {}: the file is not sorted", self.pos)));
+            warnings.push(Warning::new(
+                "not sorted",
+                format!("{at}: position {pos} after {}: the file is not sorted (stored anyway; `bcftools sort` gives a more compact store)", self.pos),
+            ));
+            self.recent.clear();
         }
         self.pos = pos;
-        Ok(())
     }
 
-    /// [`check`](Self::check) for one parsed line, then a warning (pushed to `warnings`) for
-    /// each of its variants that repeats an earlier variant of the file once both are trimmed
-    /// to their minimal representation (`C>G` at 10 and `TCA>TGA` at 9 are the same variant).
-    pub fn check_line(&mut self, line: &LineResult, at: &Location, warnings: &mut Vec<Warning>) -> Result<(), FormatError> {
+    pub fn check_line(&mut self, line: &LineResult, at: &Location, warnings: &mut Vec<Warning>) {
         let contig = match &line.parsed {
             ParsedLine::Variants(v) if !v.is_empty() => v[0].site.contig.as_str(),
             ParsedLine::RefBlock(r) => r.contig.as_str(),
-            _ => return Ok(()),
+            _ => return,
         };
-        self.check(contig, line.contig_pos, at)?;
+        self.check(contig, line.contig_pos, at, warnings);
         if let ParsedLine::Variants(variants) = &line.parsed {
             let pos = self.pos;
             self.recent.retain(|(p, ..)| *p >= pos);
@@ -61,18 +66,19 @@ impl OrderCheck {
                 self.duplicate(v, line.line, at, warnings);
             }
         }
-        Ok(())
     }
 
     fn duplicate(&mut self, v: &Variant, line: u64, at: &Location, warnings: &mut Vec<Warning>) {
-        let (pos, reference, alternate) = trimmed(v.site.pos, &v.site.reference, &v.site.alternate);
-        if alternate == "." {
+        // Symbolic alleles (`<INS>`) and `*` at one position may well be different events.
+        if matches!(v.site.alternate.as_bytes().first(), Some(b'<' | b'*' | b'.')) {
             return;
         }
+        let (pos, reference, alternate) = trimmed(v.site.pos, &v.site.reference, &v.site.alternate);
         if let Some((.., first)) = self.recent.iter().find(|(p, r, a, _)| *p == pos && r == reference && a == alternate) {
+            let unit = if at.is_bcf_record { "record" } else { "line" };
             warnings.push(Warning::new(
                 "duplicate variant",
-                format!("{at}: variant {}:{pos} {reference}>{alternate} repeats the one at line {first}; both are stored", v.site.contig),
+                format!("{unit} {line}: variant {}:{pos} {reference}>{alternate} repeats the one at {unit} {first}; both are stored", v.site.contig),
             ));
             return;
         }
@@ -113,15 +119,50 @@ mod tests {
         assert_eq!(trimmed(5, "C", "<DEL>"), (5, "C", "<DEL>"));
     }
 
+    fn line(n: u64, pos: u64, reference: &str, alternate: &str) -> LineResult {
+        let site = crate::model::Site {
+            contig: "1".into(),
+            pos,
+            id: ".".into(),
+            reference: reference.into(),
+            alternate: alternate.into(),
+            qual: ".".into(),
+            filter: ".".into(),
+            info: ".".into(),
+        };
+        LineResult { line: n, contig_pos: pos, parsed: ParsedLine::Variants(vec![Variant { site, calls: Default::default() }]) }
+    }
+
+    #[test]
+    fn duplicates_are_warned_once_trimmed_but_not_symbolic_ones() {
+        let at = Location::default();
+        let mut o = OrderCheck::new();
+        let mut w = Vec::new();
+        o.check_line(&line(1, 123, "TAT", "TGT"), &at, &mut w);
+        o.check_line(&line(2, 124, "A", "G"), &at, &mut w);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].message.contains("repeats the one at line 1"), "{w:?}");
+        o.check_line(&line(3, 125, "C", "<INS>"), &at, &mut w);
+        o.check_line(&line(4, 125, "C", "<INS>"), &at, &mut w);
+        o.check_line(&line(5, 126, "C", "T"), &at, &mut w);
+        o.check_line(&line(6, 127, "C", "T"), &at, &mut w);
+        assert_eq!(w.len(), 1, "{w:?}");
+    }
+
     #[test]
     fn unsorted_and_non_contiguous_are_errors() {
         let at = Location::default();
         let mut o = OrderCheck::new();
-        o.check("1", 10, &at).unwrap();
-        assert!(o.check("1", 9, &at).unwrap_err().to_string().contains("not sorted"));
+        let mut w = Vec::new();
+        o.check("1", 10, &at, &mut w);
+        o.check("1", 9, &at, &mut w);
+        assert!(w.last().unwrap().message.contains("not sorted"));
         let mut o = OrderCheck::new();
-        o.check("1", 10, &at).unwrap();
-        o.check("2", 1, &at).unwrap();
-        assert!(o.check("1", 20, &at).unwrap_err().to_string().contains("contig 1 appears again"));
+        let mut w = Vec::new();
+        o.check("1", 10, &at, &mut w);
+        o.check("2", 1, &at, &mut w);
+        assert!(w.is_empty());
+        o.check("1", 20, &at, &mut w);
+        assert!(w[0].message.contains("contig 1 appears again"));
     }
 }

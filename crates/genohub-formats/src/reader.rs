@@ -72,8 +72,7 @@ impl VariantReader {
                 Ok(VariantReader { path: path.into(), kind, header_text, header, source: Source::Text(input), next_line: lines + 1, bytes_read })
             }
             FileKind::Bcf | FileKind::BcfUncompressed => {
-                let input: Box<dyn BufRead + Send> =
-                    if kind == FileKind::Bcf { bgzf(counted) } else { Box::new(BufReader::with_capacity(1 << 20, counted)) };
+                let input: Box<dyn BufRead + Send> = if kind == FileKind::Bcf { bgzf(counted) } else { Box::new(BufReader::with_capacity(1 << 20, counted)) };
                 let mut reader = bcf::io::Reader::from(input);
                 let vcf_header = reader.read_header().map_err(|e| FormatError::file(path, format!("BCF header: {e}")))?;
                 let mut writer = vcf::io::Writer::new(Vec::new());

@@ -76,14 +76,21 @@ pub fn reserved_format(key: &str, version: (u32, u32)) -> Option<Reserved> {
     })
 }
 
-/// INFO and FORMAT keys: `^[A-Za-z_][0-9A-Za-z_.]*$` (and INFO's historical `1000G`).
-pub fn is_key(key: &str, info: bool) -> bool {
-    let b = key.as_bytes();
-    if info && key == "1000G" {
-        return true;
+/// Why an INFO or FORMAT key is not a valid key name, if it is not: from VCF 4.3 keys match
+/// `^[A-Za-z_][0-9A-Za-z_.]*$` (and INFO's historical `1000G`); earlier versions only rule out
+/// characters that break the line's syntax.
+pub fn key_problem(key: &str, info: bool, version: (u32, u32)) -> Option<String> {
+    if version < (4, 3) {
+        return key.chars().find(|c| c.is_whitespace() || matches!(c, ':' | ';' | '=' | ',' | '<' | '>' | '"')).map(|c| format!("key {key:?} contains {c:?}"));
     }
-    !b.is_empty() && (b[0].is_ascii_alphabetic() || b[0] == b'_') && b[1..].iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
+    let b = key.as_bytes();
+    let ok = (info && key == "1000G")
+        || !b.is_empty() && (b[0].is_ascii_alphabetic() || b[0] == b'_') && b[1..].iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.');
+    (!ok).then(|| format!("key {key:?} does not match ^[A-Za-z_][0-9A-Za-z_.]*$"))
 }
+
+/// The warning for a ':' in a VCF 4.1/4.2 contig name.
+pub const COLON_IN_CONTIG: &str = "contains ':', which VCF 4.1/4.2 forbid (ambiguous in breakends)";
 
 /// A contig name in CHROM (`bracketed_ok`: also `<name>`, naming an assembly contig) or in a
 /// `##contig` ID. VCF 4.3+ names must match
@@ -116,7 +123,7 @@ pub fn contig_name(c: &str, version: (u32, u32), bracketed_ok: bool) -> Result<O
         return Err(format!("contig name {c:?} contains {bad:?}"));
     }
     if name.contains(':') {
-        return Ok(Some(format!("contig name {c:?} contains ':', which VCF 4.1/4.2 forbid (ambiguous in breakends)")));
+        return Ok(Some(format!("contig name {c:?} {COLON_IN_CONTIG}")));
     }
     Ok(None)
 }
@@ -284,8 +291,8 @@ pub fn info(info: &str, header: &HeaderInfo, n_alt: usize, warnings: &mut Vec<Wa
         let (number, kind, declared) = match header.info.get(key) {
             Some(def) => (def.number, def.kind.as_str(), true),
             None => {
-                if !is_key(key, true) {
-                    warnings.push(Warning::new("INFO key syntax", format!("INFO key {key:?} does not match ^[A-Za-z_][0-9A-Za-z_.]*$")));
+                if let Some(m) = key_problem(key, true, header.version) {
+                    warnings.push(Warning::new("INFO key syntax", format!("INFO {m}")));
                 }
                 warnings.push(Warning {
                     kind: format!("INFO {key} undefined"),
@@ -549,8 +556,8 @@ pub fn format_keys(keys: &[&str], header: &HeaderInfo, warnings: &mut Vec<Warnin
             warnings.push(Warning::new("GT not first", "FORMAT/GT is not the first key, as the specification requires"));
         }
         if !header.format.contains_key(*k) && *k != "GT" {
-            if !is_key(k, false) {
-                warnings.push(Warning::new("FORMAT key syntax", format!("FORMAT key {k:?} does not match ^[A-Za-z_][0-9A-Za-z_.]*$")));
+            if let Some(m) = key_problem(k, false, header.version) {
+                warnings.push(Warning::new("FORMAT key syntax", format!("FORMAT {m}")));
             }
             warnings.push(Warning::new(format!("FORMAT {k} undefined"), format!("FORMAT/{k} is not defined in the header; its type is inferred")));
         }

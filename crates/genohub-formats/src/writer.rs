@@ -59,9 +59,7 @@ impl VariantWriter {
                 Inner::VcfBgzf(w)
             }
             OutputFormat::Bcf => {
-                let header: vcf::Header = header_text
-                    .parse()
-                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("output header: {e}")))?;
+                let header: vcf::Header = header_text.parse().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("output header: {e}")))?;
                 let mut writer = bcf::io::Writer::from(bgzf::io::MultithreadedWriter::with_worker_count(workers(threads), out));
                 writer.write_header(&header)?;
                 Inner::Bcf { writer: Box::new(writer), header: Box::new(header), record: vcf::Record::default() }
@@ -99,4 +97,3 @@ impl VariantWriter {
         }
     }
 }
-

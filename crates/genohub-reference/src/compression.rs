@@ -27,12 +27,7 @@ impl Compression {
             return Ok(Compression::None);
         }
         // BGZF = gzip with FEXTRA set and a "BC" extra subfield (SAM spec, section 4.1).
-        let is_bgzf =
-            filled >= 16 && header[3] & 0x04 != 0 && header[12] == b'B' && header[13] == b'C';
-        Ok(if is_bgzf {
-            Compression::Bgzf
-        } else {
-            Compression::OtherGzip
-        })
+        let is_bgzf = filled >= 16 && header[3] & 0x04 != 0 && header[12] == b'B' && header[13] == b'C';
+        Ok(if is_bgzf { Compression::Bgzf } else { Compression::OtherGzip })
     }
 }

@@ -35,48 +35,24 @@ const PAD_STEP: u64 = 100;
 
 /// Checks that `reference` (VCF REF at 1-based `pos`) matches the FASTA, as `bcftools norm
 /// --check-ref` does.
-pub fn check_ref(
-    fasta: &ReferenceFasta,
-    contig: &str,
-    pos: u64,
-    reference: &[u8],
-) -> Result<(), RefMismatch> {
+pub fn check_ref(fasta: &ReferenceFasta, contig: &str, pos: u64, reference: &[u8]) -> Result<(), RefMismatch> {
     verified_fasta_ref(fasta, contig, pos, reference).map(|_| ())
 }
 
 /// Normalises one biallelic record exactly as `bcftools norm -f REF --check-ref e` (see the
 /// module docs); `pos` is 1-based.
-pub fn normalize(
-    fasta: &ReferenceFasta,
-    contig: &str,
-    pos: u64,
-    reference: &[u8],
-    alternate: &[u8],
-) -> Result<NormalizedAllele, RefError> {
+pub fn normalize(fasta: &ReferenceFasta, contig: &str, pos: u64, reference: &[u8], alternate: &[u8]) -> Result<NormalizedAllele, RefError> {
     if reference.is_empty() {
-        return Err(RefError::InvalidAllele {
-            contig: contig.to_owned(),
-            pos,
-            reason: "REF is empty".to_owned(),
-        });
+        return Err(RefError::InvalidAllele { contig: contig.to_owned(), pos, reason: "REF is empty".to_owned() });
     }
-    let fasta_ref =
-        verified_fasta_ref(fasta, contig, pos, reference).map_err(|mismatch| match mismatch {
-            RefMismatch::UnknownContig { contig, .. } => RefError::UnknownContig {
-                contig,
-                path: fasta.path().to_path_buf(),
-            },
-            other => RefError::RefMismatch(other),
-        })?;
+    let fasta_ref = verified_fasta_ref(fasta, contig, pos, reference).map_err(|mismatch| match mismatch {
+        RefMismatch::UnknownContig { contig, .. } => RefError::UnknownContig { contig, path: fasta.path().to_path_buf() },
+        other => RefError::RefMismatch(other),
+    })?;
 
     if alternate.is_empty() || alternate == b"." {
         // A REF-only site: bcftools keeps just the first REF base.
-        return Ok(NormalizedAllele {
-            pos,
-            reference: reference[..1].to_ascii_uppercase(),
-            alternate: b".".to_vec(),
-            changed: reference.len() > 1,
-        });
+        return Ok(NormalizedAllele { pos, reference: reference[..1].to_ascii_uppercase(), alternate: b".".to_vec(), changed: reference.len() > 1 });
     }
     if is_left_as_is(alternate) {
         return Ok(unchanged(pos, reference, alternate));
@@ -93,11 +69,7 @@ pub fn normalize(
     let reference_upper = reference.to_ascii_uppercase();
     let alternate_upper = alternate.to_ascii_uppercase();
     if reference_upper == alternate_upper {
-        return Err(RefError::DuplicateAllele {
-            contig: contig.to_owned(),
-            pos,
-            allele: lossy(&reference_upper),
-        });
+        return Err(RefError::DuplicateAllele { contig: contig.to_owned(), pos, allele: lossy(&reference_upper) });
     }
 
     let (mut ref_allele, mut alt_allele) = (reference_upper.clone(), alternate_upper.clone());
@@ -118,9 +90,7 @@ pub fn normalize(
         }
     }
     let mut trim_left = 0;
-    while ref_allele[trim_left] == alt_allele[trim_left]
-        && ref_allele.len().min(alt_allele.len()) - trim_left > 1
-    {
+    while ref_allele[trim_left] == alt_allele[trim_left] && ref_allele.len().min(alt_allele.len()) - trim_left > 1 {
         trim_left += 1;
     }
     ref_allele.drain(..trim_left);
@@ -128,12 +98,7 @@ pub fn normalize(
     let new_pos = start + trim_left as u64 + 1;
 
     let changed = new_pos != pos || ref_allele != reference_upper || alt_allele != alternate_upper;
-    Ok(NormalizedAllele {
-        pos: new_pos,
-        reference: ref_allele,
-        alternate: alt_allele,
-        changed,
-    })
+    Ok(NormalizedAllele { pos: new_pos, reference: ref_allele, alternate: alt_allele, changed })
 }
 
 /// [`normalize`] with bcftools' `--check-ref` policy applied: mismatches become errors,
@@ -151,82 +116,47 @@ pub fn normalize_checked(
         Ok(allele) => Ok(NormalizeOutcome::Normalized(allele)),
         Err(RefError::RefMismatch(mismatch)) if mismatch.is_data_mismatch() => match check {
             RefCheck::Error => Err(RefError::RefMismatch(mismatch)),
-            RefCheck::Warn => Ok(NormalizeOutcome::Kept {
-                allele: unchanged(pos, reference, alternate),
-                issue: RefError::RefMismatch(mismatch),
-            }),
+            RefCheck::Warn => Ok(NormalizeOutcome::Kept { allele: unchanged(pos, reference, alternate), issue: RefError::RefMismatch(mismatch) }),
             RefCheck::Skip => Ok(NormalizeOutcome::Excluded(RefError::RefMismatch(mismatch))),
         },
         Err(duplicate @ RefError::DuplicateAllele { .. }) => match check {
             RefCheck::Error => Err(duplicate),
-            RefCheck::Warn | RefCheck::Skip => Ok(NormalizeOutcome::Kept {
-                allele: unchanged(pos, reference, alternate),
-                issue: duplicate,
-            }),
+            RefCheck::Warn | RefCheck::Skip => Ok(NormalizeOutcome::Kept { allele: unchanged(pos, reference, alternate), issue: duplicate }),
         },
         Err(other) => Err(other),
     }
 }
 
 /// Returns the FASTA bases under REF (uppercase, IUPAC codes as N) once REF is known to match.
-fn verified_fasta_ref(
-    fasta: &ReferenceFasta,
-    contig: &str,
-    pos: u64,
-    reference: &[u8],
-) -> Result<Vec<u8>, RefMismatch> {
+fn verified_fasta_ref(fasta: &ReferenceFasta, contig: &str, pos: u64, reference: &[u8]) -> Result<Vec<u8>, RefMismatch> {
     let Some(length) = fasta.contig_length(contig) else {
-        return Err(RefMismatch::UnknownContig {
-            contig: contig.to_owned(),
-            pos,
-            vcf_ref: lossy(reference),
-        });
+        return Err(RefMismatch::UnknownContig { contig: contig.to_owned(), pos, vcf_ref: lossy(reference) });
     };
     // Like faidx_fetch_seq, read only what exists: a REF past the contig end then mismatches.
-    let end = pos
-        .saturating_add(reference.len() as u64)
-        .saturating_sub(1)
-        .min(length);
+    let end = pos.saturating_add(reference.len() as u64).saturating_sub(1).min(length);
     let fasta_ref = if pos == 0 || pos > end {
         Vec::new()
     } else {
-        let mut bases = fasta
-            .fetch(contig, pos, end)
-            .map_err(|error| RefMismatch::Unreadable {
-                contig: contig.to_owned(),
-                pos,
-                vcf_ref: lossy(reference),
-                reason: error.to_string(),
-            })?;
+        let mut bases = fasta.fetch(contig, pos, end).map_err(|error| RefMismatch::Unreadable {
+            contig: contig.to_owned(),
+            pos,
+            vcf_ref: lossy(reference),
+            reason: error.to_string(),
+        })?;
         iupac_to_n(&mut bases);
         bases
     };
     if reference.is_empty() || !is_acgtn(reference) {
-        return Err(RefMismatch::NonAcgtnRef {
-            contig: contig.to_owned(),
-            pos,
-            vcf_ref: lossy(reference),
-            fasta_ref: lossy(&fasta_ref),
-        });
+        return Err(RefMismatch::NonAcgtnRef { contig: contig.to_owned(), pos, vcf_ref: lossy(reference), fasta_ref: lossy(&fasta_ref) });
     }
     if !fasta_ref.eq_ignore_ascii_case(reference) {
-        return Err(RefMismatch::Differs {
-            contig: contig.to_owned(),
-            pos,
-            vcf_ref: lossy(reference),
-            fasta_ref: lossy(&fasta_ref),
-        });
+        return Err(RefMismatch::Differs { contig: contig.to_owned(), pos, vcf_ref: lossy(reference), fasta_ref: lossy(&fasta_ref) });
     }
     Ok(fasta_ref)
 }
 
 /// FASTA bases of the 0-based half-open range `from..to` as bcftools pads with them.
-fn padding_bases(
-    fasta: &ReferenceFasta,
-    contig: &str,
-    from: u64,
-    to: u64,
-) -> Result<Vec<u8>, RefError> {
+fn padding_bases(fasta: &ReferenceFasta, contig: &str, from: u64, to: u64) -> Result<Vec<u8>, RefError> {
     let mut bases = fasta.fetch(contig, from + 1, to)?;
     iupac_to_n(&mut bases);
     Ok(bases)
@@ -237,29 +167,19 @@ fn unchanged(pos: u64, reference: &[u8], alternate: &[u8]) -> NormalizedAllele {
     NormalizedAllele {
         pos,
         reference: reference.to_ascii_uppercase(),
-        alternate: if is_left_as_is(alternate) {
-            alternate.to_vec()
-        } else {
-            alternate.to_ascii_uppercase()
-        },
+        alternate: if is_left_as_is(alternate) { alternate.to_vec() } else { alternate.to_ascii_uppercase() },
         changed: false,
     }
 }
 
 /// Symbolic alleles, the spanning deletion `*` and breakends are not sequences to align.
 fn is_left_as_is(alternate: &[u8]) -> bool {
-    let single_breakend = alternate.len() > 1
-        && (alternate.first() == Some(&b'.') || alternate.last() == Some(&b'.'));
-    alternate.first() == Some(&b'<')
-        || alternate.first() == Some(&b'*')
-        || alternate.iter().any(|&b| b == b'[' || b == b']')
-        || single_breakend
+    let single_breakend = alternate.len() > 1 && (alternate.first() == Some(&b'.') || alternate.last() == Some(&b'.'));
+    alternate.first() == Some(&b'<') || alternate.first() == Some(&b'*') || alternate.iter().any(|&b| b == b'[' || b == b']') || single_breakend
 }
 
 fn is_acgtn(allele: &[u8]) -> bool {
-    allele
-        .iter()
-        .all(|b| matches!(b.to_ascii_uppercase(), b'A' | b'C' | b'G' | b'T' | b'N'))
+    allele.iter().all(|b| matches!(b.to_ascii_uppercase(), b'A' | b'C' | b'G' | b'T' | b'N'))
 }
 
 /// bcftools' replace_iupac_codes on already uppercase FASTA bases.

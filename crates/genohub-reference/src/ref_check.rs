@@ -22,9 +22,7 @@ impl FromStr for RefCheck {
             "e" | "error" => Ok(RefCheck::Error),
             "w" | "warn" => Ok(RefCheck::Warn),
             "x" | "skip" | "exclude" => Ok(RefCheck::Skip),
-            other => Err(format!(
-                "invalid --check-ref mode {other:?}: expected e (error), w (warn) or x (exclude)"
-            )),
+            other => Err(format!("invalid --check-ref mode {other:?}: expected e (error), w (warn) or x (exclude)")),
         }
     }
 }

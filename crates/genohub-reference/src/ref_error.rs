@@ -24,33 +24,14 @@ pub enum RefError {
     #[error("contig {contig:?} is not in the FASTA {path}")]
     UnknownContig { contig: String, path: PathBuf },
     #[error("{contig}:{start}-{end} is outside contig {contig} (length {length})")]
-    OutOfRange {
-        contig: String,
-        start: u64,
-        end: u64,
-        length: u64,
-    },
-    #[error(
-        "invalid range {contig}:{start}-{end}: positions are 1-based and start must not exceed end"
-    )]
-    InvalidRange {
-        contig: String,
-        start: u64,
-        end: u64,
-    },
+    OutOfRange { contig: String, start: u64, end: u64, length: u64 },
+    #[error("invalid range {contig}:{start}-{end}: positions are 1-based and start must not exceed end")]
+    InvalidRange { contig: String, start: u64, end: u64 },
     #[error(transparent)]
     RefMismatch(#[from] RefMismatch),
     /// REF and ALT are the same sequence; `bcftools norm -c e` stops here too.
     #[error("duplicate alleles at {contig}:{pos}: REF and ALT are both {allele:?}")]
-    DuplicateAllele {
-        contig: String,
-        pos: u64,
-        allele: String,
-    },
+    DuplicateAllele { contig: String, pos: u64, allele: String },
     #[error("invalid allele at {contig}:{pos}: {reason}")]
-    InvalidAllele {
-        contig: String,
-        pos: u64,
-        reason: String,
-    },
+    InvalidAllele { contig: String, pos: u64, reason: String },
 }

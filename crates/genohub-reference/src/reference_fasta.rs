@@ -42,8 +42,7 @@ impl ReferenceFasta {
     pub fn open(path: impl AsRef<Path>) -> Result<ReferenceFasta, RefError> {
         let path = path.as_ref().to_path_buf();
         let mut file = File::open(&path).map_err(|source| io_error(&path, source))?;
-        let compression =
-            Compression::sniff(&mut file).map_err(|source| io_error(&path, source))?;
+        let compression = Compression::sniff(&mut file).map_err(|source| io_error(&path, source))?;
         let fai_path = sibling(&path, "fai");
         let (index, source) = match compression {
             Compression::OtherGzip => return Err(RefError::NotBgzf { path }),
@@ -59,21 +58,14 @@ impl ReferenceFasta {
             }
             Compression::Bgzf => {
                 if !fai_path.exists() {
-                    return Err(RefError::MissingIndex {
-                        fasta: path,
-                        missing: fai_path,
-                    });
+                    return Err(RefError::MissingIndex { fasta: path, missing: fai_path });
                 }
                 let gzi_path = sibling(&path, "gzi");
                 if !gzi_path.exists() {
-                    return Err(RefError::MissingIndex {
-                        fasta: path,
-                        missing: gzi_path,
-                    });
+                    return Err(RefError::MissingIndex { fasta: path, missing: gzi_path });
                 }
                 let index = read_fai(&fai_path)?;
-                let gzi =
-                    bgzf::gzi::fs::read(&gzi_path).map_err(|e| invalid_index(&gzi_path, e))?;
+                let gzi = bgzf::gzi::fs::read(&gzi_path).map_err(|e| invalid_index(&gzi_path, e))?;
                 let reader = bgzf::io::IndexedReader::new(file, gzi);
                 (index, FastaSource::Bgzf(reader))
             }
@@ -89,20 +81,8 @@ impl ReferenceFasta {
                 line_width: record.line_width().get(),
             })
             .collect();
-        let by_name = contigs
-            .iter()
-            .enumerate()
-            .map(|(i, contig)| (contig.name.clone(), i))
-            .collect();
-        Ok(ReferenceFasta {
-            path,
-            contigs,
-            by_name,
-            state: Mutex::new(FastaState {
-                source,
-                window: None,
-            }),
-        })
+        let by_name = contigs.iter().enumerate().map(|(i, contig)| (contig.name.clone(), i)).collect();
+        Ok(ReferenceFasta { path, contigs, by_name, state: Mutex::new(FastaState { source, window: None }) })
     }
 
     pub fn path(&self) -> &Path {
@@ -111,10 +91,7 @@ impl ReferenceFasta {
 
     /// `(name, length)` of every sequence, in file order.
     pub fn contigs(&self) -> Vec<(String, u64)> {
-        self.contigs
-            .iter()
-            .map(|contig| (contig.name.clone(), contig.length))
-            .collect()
+        self.contigs.iter().map(|contig| (contig.name.clone(), contig.length)).collect()
     }
 
     pub fn contig_length(&self, name: &str) -> Option<u64> {
@@ -126,35 +103,19 @@ impl ReferenceFasta {
         let index = self.contig_index(contig)?;
         let length = self.contigs[index].length;
         if start == 0 || start > end {
-            return Err(RefError::InvalidRange {
-                contig: contig.to_owned(),
-                start,
-                end,
-            });
+            return Err(RefError::InvalidRange { contig: contig.to_owned(), start, end });
         }
         if end > length {
-            return Err(RefError::OutOfRange {
-                contig: contig.to_owned(),
-                start,
-                end,
-                length,
-            });
+            return Err(RefError::OutOfRange { contig: contig.to_owned(), start, end, length });
         }
         let (from, to) = (start - 1, end);
         let mut state = self.lock_state();
-        let covered = state
-            .window
-            .as_ref()
-            .is_some_and(|window| window.covers(index, from, to));
+        let covered = state.window.as_ref().is_some_and(|window| window.covers(index, from, to));
         if !covered {
             let window_start = from.saturating_sub(WINDOW_BEHIND);
             let window_end = to.max(from + WINDOW_AHEAD).min(length);
             let bases = self.read_bases(&mut state.source, index, window_start, window_end)?;
-            state.window = Some(SequenceWindow {
-                contig: index,
-                start: window_start,
-                bases,
-            });
+            state.window = Some(SequenceWindow { contig: index, start: window_start, bases });
         }
         let window = state.window.as_ref().expect("window was just filled");
         Ok(window.slice(from, to).to_vec())
@@ -180,32 +141,18 @@ impl ReferenceFasta {
     }
 
     fn contig_index(&self, contig: &str) -> Result<usize, RefError> {
-        self.by_name
-            .get(contig)
-            .copied()
-            .ok_or_else(|| RefError::UnknownContig {
-                contig: contig.to_owned(),
-                path: self.path.clone(),
-            })
+        self.by_name.get(contig).copied().ok_or_else(|| RefError::UnknownContig { contig: contig.to_owned(), path: self.path.clone() })
     }
 
     fn lock_state(&self) -> MutexGuard<'_, FastaState> {
         // A panic in another thread cannot leave the state half-updated (the window is replaced
         // only after a successful read), so a poisoned lock is safe to reuse.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Reads the 0-based half-open range `from..to` of contig `index`, uppercased, line breaks
     /// removed.
-    fn read_bases(
-        &self,
-        source: &mut FastaSource,
-        index: usize,
-        from: u64,
-        to: u64,
-    ) -> Result<Vec<u8>, RefError> {
+    fn read_bases(&self, source: &mut FastaSource, index: usize, from: u64, to: u64) -> Result<Vec<u8>, RefError> {
         if from >= to {
             return Ok(Vec::new());
         }
@@ -213,20 +160,12 @@ impl ReferenceFasta {
         let byte_start = contig.byte_offset(from);
         let byte_end = contig.byte_offset(to - 1) + 1;
         let mut raw = vec![0; (byte_end - byte_start) as usize];
-        source
-            .read_exact_at(byte_start, &mut raw)
-            .map_err(|source| io_error(&self.path, source))?;
+        source.read_exact_at(byte_start, &mut raw).map_err(|source| io_error(&self.path, source))?;
         raw.retain(|&b| b != b'\n' && b != b'\r');
         if raw.len() as u64 != to - from {
             return Err(RefError::InvalidIndex {
                 path: self.path.clone(),
-                reason: format!(
-                    "the index does not match the file: read {} bases for {}:{}-{}",
-                    raw.len(),
-                    contig.name,
-                    from + 1,
-                    to
-                ),
+                reason: format!("the index does not match the file: read {} bases for {}:{}-{}", raw.len(), contig.name, from + 1, to),
             });
         }
         raw.make_ascii_uppercase();
@@ -247,15 +186,9 @@ fn sibling(path: &Path, extension: &str) -> PathBuf {
 }
 
 fn io_error(path: &Path, source: io::Error) -> RefError {
-    RefError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    RefError::Io { path: path.to_path_buf(), source }
 }
 
 fn invalid_index(path: &Path, error: impl std::fmt::Display) -> RefError {
-    RefError::InvalidIndex {
-        path: path.to_path_buf(),
-        reason: error.to_string(),
-    }
+    RefError::InvalidIndex { path: path.to_path_buf(), reason: error.to_string() }
 }

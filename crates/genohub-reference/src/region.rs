@@ -22,11 +22,7 @@ pub struct Region {
 impl Region {
     /// The whole of `contig`.
     pub fn whole(contig: impl Into<String>) -> Region {
-        Region {
-            contig: contig.into(),
-            start: 1,
-            end: u64::MAX,
-        }
+        Region { contig: contig.into(), start: 1, end: u64::MAX }
     }
 
     /// True when the 1-based inclusive interval `start..=end` shares at least one position
@@ -56,9 +52,7 @@ impl FromStr for Region {
         }
         let (contig, positions) = split_contig(text)?;
         if contig.is_empty() {
-            return Err(RegionParseError::MissingContig {
-                input: text.to_owned(),
-            });
+            return Err(RegionParseError::MissingContig { input: text.to_owned() });
         }
         let Some(positions) = positions else {
             return Ok(Region::whole(contig));
@@ -68,9 +62,7 @@ impl FromStr for Region {
             None => (positions, None),
         };
         if start_text.is_empty() {
-            return Err(RegionParseError::MissingStart {
-                input: text.to_owned(),
-            });
+            return Err(RegionParseError::MissingStart { input: text.to_owned() });
         }
         let start = parse_position(text, "start", start_text)?;
         let end = match end_text {
@@ -79,17 +71,9 @@ impl FromStr for Region {
             Some(end_text) => parse_position(text, "end", end_text)?,
         };
         if end < start {
-            return Err(RegionParseError::EndBeforeStart {
-                input: text.to_owned(),
-                start,
-                end,
-            });
+            return Err(RegionParseError::EndBeforeStart { input: text.to_owned(), start, end });
         }
-        Ok(Region {
-            contig: contig.to_owned(),
-            start,
-            end,
-        })
+        Ok(Region { contig: contig.to_owned(), start, end })
     }
 }
 
@@ -97,17 +81,13 @@ impl FromStr for Region {
 fn split_contig(text: &str) -> Result<(&str, Option<&str>), RegionParseError> {
     if let Some(quoted) = text.strip_prefix('{') {
         let Some((contig, rest)) = quoted.split_once('}') else {
-            return Err(RegionParseError::UnclosedBrace {
-                input: text.to_owned(),
-            });
+            return Err(RegionParseError::UnclosedBrace { input: text.to_owned() });
         };
         return match rest {
             "" => Ok((contig, None)),
             _ => match rest.strip_prefix(':') {
                 Some(positions) => Ok((contig, Some(positions))),
-                None => Err(RegionParseError::TextAfterBrace {
-                    input: text.to_owned(),
-                }),
+                None => Err(RegionParseError::TextAfterBrace { input: text.to_owned() }),
             },
         };
     }
@@ -118,21 +98,14 @@ fn split_contig(text: &str) -> Result<(&str, Option<&str>), RegionParseError> {
 }
 
 fn parse_position(input: &str, which: &'static str, value: &str) -> Result<u64, RegionParseError> {
-    let invalid = || RegionParseError::InvalidPosition {
-        input: input.to_owned(),
-        which,
-        value: value.to_owned(),
-    };
+    let invalid = || RegionParseError::InvalidPosition { input: input.to_owned(), which, value: value.to_owned() };
     let digits: String = value.chars().filter(|&c| c != ',').collect();
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid());
     }
     let position: u64 = digits.parse().map_err(|_| invalid())?;
     if position == 0 {
-        return Err(RegionParseError::ZeroPosition {
-            input: input.to_owned(),
-            which,
-        });
+        return Err(RegionParseError::ZeroPosition { input: input.to_owned(), which });
     }
     Ok(position)
 }

@@ -11,11 +11,7 @@ pub enum RegionParseError {
     #[error("region {input:?} has no start position after ':'")]
     MissingStart { input: String },
     #[error("region {input:?}: {which} position {value:?} is not a number (digits and thousands commas only)")]
-    InvalidPosition {
-        input: String,
-        which: &'static str,
-        value: String,
-    },
+    InvalidPosition { input: String, which: &'static str, value: String },
     #[error("region {input:?}: {which} position must be at least 1 (regions are 1-based)")]
     ZeroPosition { input: String, which: &'static str },
     #[error("region {input:?}: end {end} is before start {start}")]

@@ -8,12 +8,7 @@ pub fn sequence_md5(seq: &[u8]) -> String {
     let mut cleaned = Vec::with_capacity(64 * 1024);
     for chunk in seq.chunks(64 * 1024) {
         cleaned.clear();
-        cleaned.extend(
-            chunk
-                .iter()
-                .filter(|b| b.is_ascii_graphic())
-                .map(u8::to_ascii_uppercase),
-        );
+        cleaned.extend(chunk.iter().filter(|b| b.is_ascii_graphic()).map(u8::to_ascii_uppercase));
         hasher.update(&cleaned);
     }
     hex::encode(hasher.finalize())

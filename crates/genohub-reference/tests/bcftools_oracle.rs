@@ -23,21 +23,13 @@ fn random_reference(rng: &mut TestRng, length: usize) -> Vec<u8> {
             0..=29 => (0..rng.range(1, 30)).map(|_| rng.base()).collect(),
             30..=49 => {
                 let base = rng.base();
-                let run = if rng.chance(3) {
-                    rng.range(100, 260)
-                } else {
-                    rng.range(2, 25)
-                };
+                let run = if rng.chance(3) { rng.range(100, 260) } else { rng.range(2, 25) };
                 vec![base; run as usize]
             }
             50..=79 => {
                 let unit: Vec<u8> = (0..rng.range(2, 6)).map(|_| rng.base()).collect();
                 let copies = rng.range(2, 15) as usize;
-                unit.iter()
-                    .copied()
-                    .cycle()
-                    .take(unit.len() * copies)
-                    .collect()
+                unit.iter().copied().cycle().take(unit.len() * copies).collect()
             }
             80..=93 if seq.len() > 200 => {
                 let len = rng.range(10, 120) as usize;
@@ -75,9 +67,7 @@ fn vcf_ref(rng: &mut TestRng, seq: &[u8], start: usize, len: usize) -> Vec<u8> {
 
 fn random_bases(rng: &mut TestRng, min_len: u64, max_len: u64) -> Vec<u8> {
     let len = rng.range(min_len, max_len);
-    (0..len)
-        .map(|_| if rng.chance(3) { b'N' } else { rng.base() })
-        .collect()
+    (0..len).map(|_| if rng.chance(3) { b'N' } else { rng.base() }).collect()
 }
 
 /// One random biallelic record: (0-based start, REF, ALT), ALT != REF.
@@ -128,10 +118,7 @@ fn random_record(rng: &mut TestRng, seq: &[u8]) -> (usize, Vec<u8>, Vec<u8>) {
                 [&upper[..from], &upper[to..]].concat()
             }
             // MNP: same length, some bases changed.
-            3 => upper
-                .iter()
-                .map(|&b| if rng.chance(50) { rng.base() } else { b })
-                .collect(),
+            3 => upper.iter().map(|&b| if rng.chance(50) { rng.base() } else { b }).collect(),
             // Complex: unrelated bases of another length.
             _ => random_bases(rng, 1, 7),
         };
@@ -157,14 +144,7 @@ fn write_vcf(path: &Path, contigs: &[(String, Vec<u8>)], records: &[Record]) {
     }
     text += "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
     for r in records {
-        text += &format!(
-            "{}\t{}\t{}\t{}\t{}\t.\t.\t.\n",
-            r.contig,
-            r.pos,
-            r.id,
-            String::from_utf8_lossy(&r.reference),
-            String::from_utf8_lossy(&r.alternate)
-        );
+        text += &format!("{}\t{}\t{}\t{}\t{}\t.\t.\t.\n", r.contig, r.pos, r.id, String::from_utf8_lossy(&r.reference), String::from_utf8_lossy(&r.alternate));
     }
     fs::write(path, text).unwrap();
 }
@@ -172,42 +152,20 @@ fn write_vcf(path: &Path, contigs: &[(String, Vec<u8>)], records: &[Record]) {
 /// bcftools' answer per record ID: (pos, REF, ALT), uppercased (bcftools keeps FASTA case in
 /// padding bases; this crate always uppercases).
 fn bcftools_norm(fasta: &Path, vcf: &Path) -> HashMap<String, (u64, String, String)> {
-    let out = run(
-        "bcftools",
-        &[
-            "norm",
-            "-f",
-            fasta.to_str().unwrap(),
-            "-m-",
-            "--check-ref",
-            "e",
-            "--no-version",
-            vcf.to_str().unwrap(),
-        ],
-    );
+    let out = run("bcftools", &["norm", "-f", fasta.to_str().unwrap(), "-m-", "--check-ref", "e", "--no-version", vcf.to_str().unwrap()]);
     String::from_utf8(out)
         .unwrap()
         .lines()
         .filter(|line| !line.starts_with('#'))
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
-            (
-                fields[2].to_string(),
-                (
-                    fields[1].parse().unwrap(),
-                    fields[3].to_ascii_uppercase(),
-                    fields[4].to_ascii_uppercase(),
-                ),
-            )
+            (fields[2].to_string(), (fields[1].parse().unwrap(), fields[3].to_ascii_uppercase(), fields[4].to_ascii_uppercase()))
         })
         .collect()
 }
 
 fn oracle_run(seed: u64, compress: bool) {
-    for tool in ["bcftools", "samtools"]
-        .iter()
-        .chain(compress.then_some(&"bgzip"))
-    {
+    for tool in ["bcftools", "samtools"].iter().chain(compress.then_some(&"bgzip")) {
         if !tool_available(tool) {
             println!("SKIPPED: {tool} not found; the bcftools oracle comparison did not run");
             return;
@@ -216,10 +174,8 @@ fn oracle_run(seed: u64, compress: bool) {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = TestRng::new(seed);
     // A long contig (beyond the 256 kb cache window), a medium one and a tiny one.
-    let contigs: Vec<(String, Vec<u8>)> = [("chrA", 700_000), ("chrB", 40_000), ("chrC", 300)]
-        .iter()
-        .map(|&(name, len)| (name.to_string(), random_reference(&mut rng, len)))
-        .collect();
+    let contigs: Vec<(String, Vec<u8>)> =
+        [("chrA", 700_000), ("chrB", 40_000), ("chrC", 300)].iter().map(|&(name, len)| (name.to_string(), random_reference(&mut rng, len))).collect();
     let plain = dir.path().join("ref.fa");
     write_fasta(&plain, &contigs, 60);
     let fasta_path = if compress {
@@ -242,13 +198,7 @@ fn oracle_run(seed: u64, compress: bool) {
             };
             let (name, seq) = &contigs[which];
             let (start, reference, alternate) = random_record(&mut rng, seq);
-            Record {
-                id: format!("v{i}"),
-                contig: name.clone(),
-                pos: start as u64 + 1,
-                reference,
-                alternate,
-            }
+            Record { id: format!("v{i}"), contig: name.clone(), pos: start as u64 + 1, reference, alternate }
         })
         .collect();
     records.sort_by(|a, b| (&a.contig, a.pos).cmp(&(&b.contig, b.pos)));
@@ -256,34 +206,19 @@ fn oracle_run(seed: u64, compress: bool) {
     write_vcf(&vcf, &contigs, &records);
 
     let expected = bcftools_norm(&fasta_path, &vcf);
-    assert_eq!(
-        expected.len(),
-        records.len(),
-        "bcftools dropped or added records"
-    );
+    assert_eq!(expected.len(), records.len(), "bcftools dropped or added records");
 
     let fasta = ReferenceFasta::open(&fasta_path).unwrap();
     let mut mismatches = Vec::new();
     let mut changed = 0;
     for r in &records {
-        let got = normalize(&fasta, &r.contig, r.pos, &r.reference, &r.alternate)
-            .unwrap_or_else(|e| panic!("{} {}:{}: {e}", r.id, r.contig, r.pos));
-        let got_triple = (
-            got.pos,
-            String::from_utf8(got.reference).unwrap(),
-            String::from_utf8(got.alternate).unwrap(),
-        );
+        let got = normalize(&fasta, &r.contig, r.pos, &r.reference, &r.alternate).unwrap_or_else(|e| panic!("{} {}:{}: {e}", r.id, r.contig, r.pos));
+        let got_triple = (got.pos, String::from_utf8(got.reference).unwrap(), String::from_utf8(got.alternate).unwrap());
         let want = &expected[&r.id];
-        let input = (
-            r.pos,
-            String::from_utf8_lossy(&r.reference).to_ascii_uppercase(),
-            String::from_utf8_lossy(&r.alternate).to_ascii_uppercase(),
-        );
+        let input = (r.pos, String::from_utf8_lossy(&r.reference).to_ascii_uppercase(), String::from_utf8_lossy(&r.alternate).to_ascii_uppercase());
         if &got_triple != want || got.changed != (want != &input) {
-            mismatches.push(format!(
-                "{} {}:{} {}>{}: bcftools {want:?}, ours {got_triple:?} changed={}",
-                r.id, r.contig, input.0, input.1, input.2, got.changed
-            ));
+            mismatches
+                .push(format!("{} {}:{} {}>{}: bcftools {want:?}, ours {got_triple:?} changed={}", r.id, r.contig, input.0, input.1, input.2, got.changed));
         }
         changed += usize::from(want != &input);
     }
@@ -294,17 +229,9 @@ fn oracle_run(seed: u64, compress: bool) {
         changed,
         mismatches.len()
     );
-    assert!(
-        mismatches.is_empty(),
-        "{} mismatches:\n{}",
-        mismatches.len(),
-        mismatches.join("\n")
-    );
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     // The generator must really exercise realignment.
-    assert!(
-        changed > records.len() / 3,
-        "only {changed} records needed normalising"
-    );
+    assert!(changed > records.len() / 3, "only {changed} records needed normalising");
 }
 
 #[test]

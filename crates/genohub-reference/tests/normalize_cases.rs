@@ -4,10 +4,7 @@
 mod common;
 
 use common::write_fasta;
-use genohub_reference::{
-    check_ref, normalize, normalize_checked, NormalizeOutcome, NormalizedAllele, RefCheck,
-    RefError, RefMismatch, ReferenceFasta,
-};
+use genohub_reference::{check_ref, normalize, normalize_checked, NormalizeOutcome, NormalizedAllele, RefCheck, RefError, RefMismatch, ReferenceFasta};
 use tempfile::TempDir;
 
 // An AAAA run (6-9) after C (5), a CACACA repeat (12-17) after G (11), CTT (19-21).
@@ -33,13 +30,8 @@ fn reference() -> (TempDir, ReferenceFasta) {
 }
 
 fn norm(fasta: &ReferenceFasta, contig: &str, pos: u64, r: &str, a: &str) -> (u64, String, String) {
-    let n = normalize(fasta, contig, pos, r.as_bytes(), a.as_bytes())
-        .unwrap_or_else(|e| panic!("{contig}:{pos} {r}>{a}: {e}"));
-    (
-        n.pos,
-        String::from_utf8(n.reference).unwrap(),
-        String::from_utf8(n.alternate).unwrap(),
-    )
+    let n = normalize(fasta, contig, pos, r.as_bytes(), a.as_bytes()).unwrap_or_else(|e| panic!("{contig}:{pos} {r}>{a}: {e}"));
+    (n.pos, String::from_utf8(n.reference).unwrap(), String::from_utf8(n.alternate).unwrap())
 }
 
 fn expect(pos: u64, r: &str, a: &str) -> (u64, String, String) {
@@ -73,15 +65,7 @@ fn padded_alleles_are_trimmed_to_one_anchor_base() {
 fn snp_is_unchanged() {
     let (_dir, fasta) = reference();
     let n = normalize(&fasta, "t1", 22, b"G", b"A").unwrap();
-    assert_eq!(
-        n,
-        NormalizedAllele {
-            pos: 22,
-            reference: b"G".to_vec(),
-            alternate: b"A".to_vec(),
-            changed: false
-        }
-    );
+    assert_eq!(n, NormalizedAllele { pos: 22, reference: b"G".to_vec(), alternate: b"A".to_vec(), changed: false });
     // Letter case is not a change.
     assert!(!normalize(&fasta, "t1", 22, b"g", b"a").unwrap().changed);
 }
@@ -125,14 +109,8 @@ fn iupac_codes_in_the_fasta_read_as_n() {
     let (_dir, fasta) = reference();
     assert_eq!(norm(&fasta, "t5", 4, "N", "A"), expect(4, "N", "A"));
     assert_eq!(norm(&fasta, "t5", 7, "TT", "T"), expect(4, "NT", "N"));
-    assert!(matches!(
-        check_ref(&fasta, "t5", 4, b"R"),
-        Err(RefMismatch::NonAcgtnRef { .. })
-    ));
-    assert!(matches!(
-        check_ref(&fasta, "t5", 4, b"A"),
-        Err(RefMismatch::Differs { .. })
-    ));
+    assert!(matches!(check_ref(&fasta, "t5", 4, b"R"), Err(RefMismatch::NonAcgtnRef { .. })));
+    assert!(matches!(check_ref(&fasta, "t5", 4, b"A"), Err(RefMismatch::Differs { .. })));
 }
 
 #[test]
@@ -140,51 +118,22 @@ fn ref_mismatch_reports_contig_position_and_both_alleles() {
     let (_dir, fasta) = reference();
     assert_eq!(check_ref(&fasta, "t1", 5, b"caaa"), Ok(()));
     let mismatch = check_ref(&fasta, "t1", 1, b"AG").unwrap_err();
-    assert_eq!(
-        mismatch,
-        RefMismatch::Differs {
-            contig: "t1".into(),
-            pos: 1,
-            vcf_ref: "AG".into(),
-            fasta_ref: "AC".into()
-        }
-    );
+    assert_eq!(mismatch, RefMismatch::Differs { contig: "t1".into(), pos: 1, vcf_ref: "AG".into(), fasta_ref: "AC".into() });
     assert!(mismatch.to_string().contains("t1:1"));
     // Running past the contig end is a mismatch too (the FASTA has only GT there).
     let past_end = check_ref(&fasta, "t1", 25, b"GTA").unwrap_err();
     assert!(matches!(past_end, RefMismatch::Differs { ref fasta_ref, .. } if fasta_ref == "GT"));
-    assert!(matches!(
-        check_ref(&fasta, "chrZ", 5, b"A"),
-        Err(RefMismatch::UnknownContig { .. })
-    ));
-    assert!(matches!(
-        normalize(&fasta, "chrZ", 5, b"A", b"C"),
-        Err(RefError::UnknownContig { .. })
-    ));
-    assert!(matches!(
-        normalize(&fasta, "t1", 1, b"G", b"C"),
-        Err(RefError::RefMismatch(RefMismatch::Differs { .. }))
-    ));
+    assert!(matches!(check_ref(&fasta, "chrZ", 5, b"A"), Err(RefMismatch::UnknownContig { .. })));
+    assert!(matches!(normalize(&fasta, "chrZ", 5, b"A", b"C"), Err(RefError::UnknownContig { .. })));
+    assert!(matches!(normalize(&fasta, "t1", 1, b"G", b"C"), Err(RefError::RefMismatch(RefMismatch::Differs { .. }))));
 }
 
 #[test]
 fn symbolic_spanning_and_breakend_alleles_are_returned_unchanged() {
     let (_dir, fasta) = reference();
-    for alt in [
-        "<DEL>",
-        "<*>",
-        "<NON_REF>",
-        "*",
-        "C[t1:20[",
-        "]t1:20]C",
-        "C.",
-    ] {
+    for alt in ["<DEL>", "<*>", "<NON_REF>", "*", "C[t1:20[", "]t1:20]C", "C."] {
         let n = normalize(&fasta, "t1", 5, b"C", alt.as_bytes()).unwrap();
-        assert_eq!(
-            (n.pos, n.alternate.as_slice(), n.changed),
-            (5, alt.as_bytes(), false),
-            "{alt}"
-        );
+        assert_eq!((n.pos, n.alternate.as_slice(), n.changed), (5, alt.as_bytes(), false), "{alt}");
     }
     // Their REF is still checked, as bcftools does before anything else.
     assert!(normalize(&fasta, "t1", 5, b"G", b"<DEL>").is_err());
@@ -194,10 +143,7 @@ fn symbolic_spanning_and_breakend_alleles_are_returned_unchanged() {
 fn ref_only_record_keeps_the_first_base() {
     let (_dir, fasta) = reference();
     let n = normalize(&fasta, "t1", 5, b"CA", b".").unwrap();
-    assert_eq!(
-        (n.reference.as_slice(), n.alternate.as_slice(), n.changed),
-        (&b"C"[..], &b"."[..], true)
-    );
+    assert_eq!((n.reference.as_slice(), n.alternate.as_slice(), n.changed), (&b"C"[..], &b"."[..], true));
 }
 
 #[test]
@@ -205,45 +151,24 @@ fn check_ref_policies_match_bcftools_modes() {
     let (_dir, fasta) = reference();
     // REF mismatch: e stops, w keeps the record as written, x drops it.
     let run = |check| normalize_checked(&fasta, "t1", 1, b"G", b"C", check);
-    assert!(matches!(
-        run(RefCheck::Error),
-        Err(RefError::RefMismatch(_))
-    ));
+    assert!(matches!(run(RefCheck::Error), Err(RefError::RefMismatch(_))));
     match run(RefCheck::Warn).unwrap() {
         NormalizeOutcome::Kept { allele, issue } => {
-            assert_eq!(
-                (allele.pos, allele.reference, allele.alternate),
-                (1, b"G".to_vec(), b"C".to_vec())
-            );
+            assert_eq!((allele.pos, allele.reference, allele.alternate), (1, b"G".to_vec(), b"C".to_vec()));
             assert!(matches!(issue, RefError::RefMismatch(_)));
         }
         other => panic!("expected Kept, got {other:?}"),
     }
-    assert!(matches!(
-        run(RefCheck::Skip).unwrap(),
-        NormalizeOutcome::Excluded(_)
-    ));
+    assert!(matches!(run(RefCheck::Skip).unwrap(), NormalizeOutcome::Excluded(_)));
 
     // REF == ALT: only e stops; bcftools keeps the record with w and x.
     let dup = |check| normalize_checked(&fasta, "t1", 5, b"C", b"c", check);
-    assert!(matches!(
-        dup(RefCheck::Error),
-        Err(RefError::DuplicateAllele { .. })
-    ));
-    assert!(matches!(
-        dup(RefCheck::Warn).unwrap(),
-        NormalizeOutcome::Kept { .. }
-    ));
-    assert!(matches!(
-        dup(RefCheck::Skip).unwrap(),
-        NormalizeOutcome::Kept { .. }
-    ));
+    assert!(matches!(dup(RefCheck::Error), Err(RefError::DuplicateAllele { .. })));
+    assert!(matches!(dup(RefCheck::Warn).unwrap(), NormalizeOutcome::Kept { .. }));
+    assert!(matches!(dup(RefCheck::Skip).unwrap(), NormalizeOutcome::Kept { .. }));
 
     // Non-ACGTN ALT counts as a mismatch.
-    assert!(matches!(
-        normalize(&fasta, "t1", 5, b"C", b"R"),
-        Err(RefError::RefMismatch(RefMismatch::NonAcgtnAlt { .. }))
-    ));
+    assert!(matches!(normalize(&fasta, "t1", 5, b"C", b"R"), Err(RefError::RefMismatch(RefMismatch::NonAcgtnAlt { .. }))));
     let skipped = normalize_checked(&fasta, "t1", 5, b"C", b"R", RefCheck::Skip).unwrap();
     assert!(skipped.allele().is_none());
 

@@ -21,10 +21,7 @@ fn random_contig(rng: &mut TestRng, length: usize) -> Vec<u8> {
 
 fn contigs() -> Vec<(String, Vec<u8>)> {
     let mut rng = TestRng::new(7);
-    vec![
-        ("alpha".to_string(), random_contig(&mut rng, 600_000)),
-        ("beta".to_string(), random_contig(&mut rng, 1_234)),
-    ]
+    vec![("alpha".to_string(), random_contig(&mut rng, 600_000)), ("beta".to_string(), random_contig(&mut rng, 1_234))]
 }
 
 /// Random fetches across window boundaries must equal the uppercased source sequence.
@@ -36,18 +33,11 @@ fn assert_fetches_match(fasta: &ReferenceFasta, contigs: &[(String, Vec<u8>)]) {
         let start = rng.range(1, len);
         let end = (start + rng.range(0, 400)).min(len);
         let expected = seq[(start - 1) as usize..end as usize].to_ascii_uppercase();
-        assert_eq!(
-            fasta.fetch(name, start, end).unwrap(),
-            expected,
-            "{name}:{start}-{end}"
-        );
+        assert_eq!(fasta.fetch(name, start, end).unwrap(), expected, "{name}:{start}-{end}");
     }
     // A fetch far larger than the cache window is served whole.
     let (name, seq) = &contigs[0];
-    assert_eq!(
-        fasta.fetch(name, 1, seq.len() as u64).unwrap(),
-        seq.to_ascii_uppercase()
-    );
+    assert_eq!(fasta.fetch(name, 1, seq.len() as u64).unwrap(), seq.to_ascii_uppercase());
 }
 
 #[test]
@@ -57,21 +47,12 @@ fn plain_fasta_without_fai_is_indexed_in_memory() {
     let contigs = contigs();
     write_fasta(&path, &contigs, 60);
     let fasta = ReferenceFasta::open(&path).unwrap();
-    assert!(
-        !dir.path().join("ref.fa.fai").exists(),
-        "no index file is written"
-    );
-    assert_eq!(
-        fasta.contigs(),
-        vec![("alpha".to_string(), 600_000), ("beta".to_string(), 1_234)]
-    );
+    assert!(!dir.path().join("ref.fa.fai").exists(), "no index file is written");
+    assert_eq!(fasta.contigs(), vec![("alpha".to_string(), 600_000), ("beta".to_string(), 1_234)]);
     assert_eq!(fasta.contig_length("beta"), Some(1_234));
     assert_eq!(fasta.contig_length("gamma"), None);
     assert_fetches_match(&fasta, &contigs);
-    assert_eq!(
-        fasta.contig_md5("beta").unwrap(),
-        sequence_md5(&contigs[1].1)
-    );
+    assert_eq!(fasta.contig_md5("beta").unwrap(), sequence_md5(&contigs[1].1));
 }
 
 #[test]
@@ -86,25 +67,11 @@ fn errors_name_the_contig_and_range() {
     assert!(err.to_string().contains("gamma"));
 
     let err = fasta.fetch("beta", 1_230, 1_240).unwrap_err();
-    assert!(matches!(
-        err,
-        RefError::OutOfRange {
-            length: 1_234,
-            start: 1_230,
-            end: 1_240,
-            ..
-        }
-    ));
+    assert!(matches!(err, RefError::OutOfRange { length: 1_234, start: 1_230, end: 1_240, .. }));
     assert!(err.to_string().contains("beta:1230-1240"), "{err}");
 
-    assert!(matches!(
-        fasta.fetch("beta", 0, 5),
-        Err(RefError::InvalidRange { .. })
-    ));
-    assert!(matches!(
-        fasta.fetch("beta", 9, 5),
-        Err(RefError::InvalidRange { .. })
-    ));
+    assert!(matches!(fasta.fetch("beta", 0, 5), Err(RefError::InvalidRange { .. })));
+    assert!(matches!(fasta.fetch("beta", 9, 5), Err(RefError::InvalidRange { .. })));
     assert_eq!(fasta.fetch("beta", 1_234, 1_234).unwrap().len(), 1);
 }
 
@@ -121,16 +88,10 @@ fn samtools_fai_with_lf_and_crlf_line_endings() {
     run("samtools", &["faidx", path.to_str().unwrap()]);
     let fasta = ReferenceFasta::open(&path).unwrap();
     assert_fetches_match(&fasta, &contigs);
-    assert_eq!(
-        fasta.contig_md5("alpha").unwrap(),
-        sequence_md5(&contigs[0].1)
-    );
+    assert_eq!(fasta.contig_md5("alpha").unwrap(), sequence_md5(&contigs[0].1));
     // samtools dict computes the same M5 as contig_md5.
     let dict = String::from_utf8(run("samtools", &["dict", path.to_str().unwrap()])).unwrap();
-    assert!(
-        dict.contains(&format!("M5:{}", sequence_md5(&contigs[0].1))),
-        "{dict}"
-    );
+    assert!(dict.contains(&format!("M5:{}", sequence_md5(&contigs[0].1))), "{dict}");
 
     let crlf = dir.path().join("crlf.fa");
     let text = fs::read_to_string(&path).unwrap().replace('\n', "\r\n");
@@ -156,20 +117,12 @@ fn bgzip_fasta_needs_fai_and_gzi() {
     assert!(err.to_string().contains("ref.fa.gz.fai"), "{err}");
 
     run("samtools", &["faidx", gz.to_str().unwrap()]);
-    fs::rename(
-        dir.path().join("ref.fa.gz.gzi"),
-        dir.path().join("moved.gzi"),
-    )
-    .unwrap();
+    fs::rename(dir.path().join("ref.fa.gz.gzi"), dir.path().join("moved.gzi")).unwrap();
     let err = ReferenceFasta::open(&gz).err().expect("no .gzi");
     assert!(matches!(err, RefError::MissingIndex { .. }));
     assert!(err.to_string().contains("ref.fa.gz.gzi"), "{err}");
 
-    fs::rename(
-        dir.path().join("moved.gzi"),
-        dir.path().join("ref.fa.gz.gzi"),
-    )
-    .unwrap();
+    fs::rename(dir.path().join("moved.gzi"), dir.path().join("ref.fa.gz.gzi")).unwrap();
     let fasta = ReferenceFasta::open(&gz).unwrap();
     assert_fetches_match(&fasta, &contigs);
 }

@@ -16,10 +16,7 @@ fn main() {
     let params = CohortParams {
         samples: samples.parse().expect("SAMPLES is an integer"),
         length: length.parse().expect("LENGTH is an integer"),
-        seed: rest
-            .iter()
-            .find(|a| !a.starts_with("--"))
-            .map_or(1, |s| s.parse().expect("SEED is an integer")),
+        seed: rest.iter().find(|a| !a.starts_with("--")).map_or(1, |s| s.parse().expect("SEED is an integer")),
         with_depth: rest.iter().any(|a| a == "--depth"),
         ..CohortParams::default()
     };

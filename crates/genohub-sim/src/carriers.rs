@@ -18,11 +18,7 @@ pub(crate) struct RecentMutations {
 
 impl RecentMutations {
     pub(crate) fn new(haplotypes: usize, rng: SimRng) -> Self {
-        Self {
-            counts: PowerLaw::new(MAX_RECENT_CARRIERS.min(haplotypes), 2),
-            rng,
-            same_background: Vec::new(),
-        }
+        Self { counts: PowerLaw::new(MAX_RECENT_CARRIERS.min(haplotypes), 2), rng, same_background: Vec::new() }
     }
 
     /// Gives `allele` to a handful of haplotypes.
@@ -35,10 +31,7 @@ impl RecentMutations {
         }
         let background = founder_of[first];
         self.same_background.clear();
-        self.same_background.extend(
-            (0..founder_of.len() as u32)
-                .filter(|&h| h as usize != first && founder_of[h as usize] == background),
-        );
+        self.same_background.extend((0..founder_of.len() as u32).filter(|&h| h as usize != first && founder_of[h as usize] == background));
         for _ in 1..carriers {
             let haplotype = if self.same_background.is_empty() {
                 index_below(&mut self.rng, alleles.len())

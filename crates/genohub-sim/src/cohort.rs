@@ -20,11 +20,7 @@ const MEAN_MOSAIC_SEGMENT_BP: f64 = 80_000.0;
 /// Mean distance between recombinations in the founders' genealogy; sets how fast LD decays.
 const MEAN_GENEALOGY_CHANGE_BP: f64 = 10_000.0;
 
-pub(crate) fn simulate<W: Write>(
-    params: &CohortParams,
-    reference: &[u8],
-    out: W,
-) -> Result<(CohortSummary, W), SimError> {
+pub(crate) fn simulate<W: Write>(params: &CohortParams, reference: &[u8], out: W) -> Result<(CohortSummary, W), SimError> {
     params.validate()?;
     let haplotypes = 2 * params.samples;
     let seed = params.seed;
@@ -34,33 +30,14 @@ pub(crate) fn simulate<W: Write>(
     let mut next_genealogy_change = exponential(&mut genealogy_rng, MEAN_GENEALOGY_CHANGE_BP);
 
     let mut mosaic_rng = stream_rng(seed, Stream::Mosaic);
-    let mut mosaic = HaplotypeMosaic::new(
-        haplotypes,
-        params.founders,
-        MEAN_MOSAIC_SEGMENT_BP,
-        &mut mosaic_rng,
-    );
+    let mut mosaic = HaplotypeMosaic::new(haplotypes, params.founders, MEAN_MOSAIC_SEGMENT_BP, &mut mosaic_rng);
     let mut recent = RecentMutations::new(haplotypes, stream_rng(seed, Stream::Carriers));
-    let sites = SiteGenerator::new(
-        reference,
-        site_rates(params, haplotypes),
-        stream_rng(seed, Stream::Sites),
-    );
-    let mut vcf = VcfTextWriter::new(
-        params,
-        out,
-        stream_rng(seed, Stream::Missing),
-        stream_rng(seed, Stream::Depth),
-    )?;
+    let sites = SiteGenerator::new(reference, site_rates(params, haplotypes), stream_rng(seed, Stream::Sites));
+    let mut vcf = VcfTextWriter::new(params, out, stream_rng(seed, Stream::Missing), stream_rng(seed, Stream::Depth))?;
 
     let mut founder_alleles = vec![0u8; params.founders];
     let mut alleles = vec![0u8; haplotypes];
-    let mut summary = CohortSummary {
-        sites: 0,
-        records: 0,
-        samples: params.samples,
-        reference_length: reference.len() as u64,
-    };
+    let mut summary = CohortSummary { sites: 0, records: 0, samples: params.samples, reference_length: reference.len() as u64 };
     for mut site in sites {
         summary.sites += 1;
         while next_genealogy_change <= site.position as f64 {
@@ -95,8 +72,7 @@ pub(crate) fn simulate<W: Write>(
 }
 
 fn site_rates(params: &CohortParams, haplotypes: usize) -> SiteRates {
-    let recent =
-        RECENT_SITES_PER_BP_PER_LN_HAPLOTYPE * crate::rng::portable_ln(1.0 + haplotypes as f64);
+    let recent = RECENT_SITES_PER_BP_PER_LN_HAPLOTYPE * crate::rng::portable_ln(1.0 + haplotypes as f64);
     let total = FOUNDER_SITES_PER_BP + recent;
     SiteRates {
         mean_gap_bp: 1.0 / total,

@@ -26,14 +26,7 @@ impl FounderGenealogy {
     pub(crate) fn kingman(leaves: usize, rng: &mut SimRng) -> Self {
         assert!(leaves >= 2, "a genealogy needs at least two founders");
         let nodes = 2 * leaves - 1;
-        let mut tree = Self {
-            leaves,
-            parent: vec![NONE; nodes],
-            children: vec![[NONE; 2]; nodes],
-            time: vec![0.0; nodes],
-            root: nodes - 1,
-            stack: Vec::new(),
-        };
+        let mut tree = Self { leaves, parent: vec![NONE; nodes], children: vec![[NONE; 2]; nodes], time: vec![0.0; nodes], root: nodes - 1, stack: Vec::new() };
         let mut lineages: Vec<usize> = (0..leaves).collect();
         let mut now = 0.0;
         for node in leaves..nodes {
@@ -68,10 +61,7 @@ impl FounderGenealogy {
         let total: f64 = self.branches().map(|n| self.branch_length(n)).sum();
         let mut remaining = unit(rng) * total;
         // Any branch works as a fallback; it is only used if rounding exhausts `remaining`.
-        let mut last = self
-            .branches()
-            .next()
-            .expect("a tree of two or more leaves has branches");
+        let mut last = self.branches().next().expect("a tree of two or more leaves has branches");
         for node in self.branches() {
             let length = self.branch_length(node);
             if length <= 0.0 {
@@ -140,13 +130,7 @@ impl FounderGenealogy {
     /// Where and when a lineage starting at `start` joins the tree that excludes the
     /// detached subtree (`moved`) and the freed node: with k lineages present it coalesces
     /// at rate k, each of them equally likely.
-    fn recoalescence(
-        &mut self,
-        start: f64,
-        moved: usize,
-        freed: usize,
-        rng: &mut SimRng,
-    ) -> (usize, f64) {
+    fn recoalescence(&mut self, start: f64, moved: usize, freed: usize, rng: &mut SimRng) -> (usize, f64) {
         let in_tree = self.nodes_of_main_tree(moved, freed);
         let mut now = start;
         let mut alive = Vec::with_capacity(self.leaves);
@@ -154,11 +138,7 @@ impl FounderGenealogy {
             alive.clear();
             let mut next_event = f64::INFINITY;
             for &n in &in_tree {
-                let ends = if n == self.root {
-                    f64::INFINITY
-                } else {
-                    self.time[self.parent[n]]
-                };
+                let ends = if n == self.root { f64::INFINITY } else { self.time[self.parent[n]] };
                 if self.time[n] <= now && now < ends {
                     alive.push(n);
                     next_event = next_event.min(ends);
@@ -241,10 +221,7 @@ mod tests {
         let harmonic: f64 = (1..founders).map(|i| 1.0 / i as f64).sum();
         let singleton_share = counts[1] as f64 / draws as f64;
         let expected = 1.0 / harmonic; // ~0.25 for 32 founders
-        assert!(
-            (singleton_share - expected).abs() < 0.06,
-            "singletons {singleton_share:.3}, neutral expectation {expected:.3}"
-        );
+        assert!((singleton_share - expected).abs() < 0.06, "singletons {singleton_share:.3}, neutral expectation {expected:.3}");
         // Rare classes dominate the common ones, as 1/i predicts.
         let rare: u32 = counts[1..=3].iter().sum();
         let common: u32 = counts[13..=15].iter().sum();

@@ -52,11 +52,7 @@ pub struct CohortSummary {
 /// Writes the cohort as bgzip-compressed VCF (BGZF with EOF block) to `out`; also writes the
 /// reference FASTA it was drawn from when `reference_out` is Some (plain FASTA, 60 columns,
 /// plus a samtools-compatible `.fai` beside it, named `<reference_out>.fai`).
-pub fn write_cohort(
-    params: &CohortParams,
-    out: &Path,
-    reference_out: Option<&Path>,
-) -> Result<CohortSummary, SimError> {
+pub fn write_cohort(params: &CohortParams, out: &Path, reference_out: Option<&Path>) -> Result<CohortSummary, SimError> {
     params.validate()?;
     let reference = reference_sequence(params);
     if let Some(fasta) = reference_out {
@@ -64,18 +60,14 @@ pub fn write_cohort(
     }
     // Compression dominates the run time for large cohorts, so it gets every core.
     let workers = std::thread::available_parallelism().unwrap_or(NonZero::<usize>::MIN);
-    let bgzf =
-        noodles_bgzf::io::MultithreadedWriter::with_worker_count(workers, File::create(out)?);
+    let bgzf = noodles_bgzf::io::MultithreadedWriter::with_worker_count(workers, File::create(out)?);
     let (summary, mut bgzf) = cohort::simulate(params, &reference, bgzf)?;
     bgzf.finish()?.sync_all()?;
     Ok(summary)
 }
 
 /// Same as [`write_cohort`] but to any writer, as plain-text VCF (for tests and piping).
-pub fn write_cohort_vcf<W: Write>(
-    params: &CohortParams,
-    mut w: W,
-) -> Result<CohortSummary, SimError> {
+pub fn write_cohort_vcf<W: Write>(params: &CohortParams, mut w: W) -> Result<CohortSummary, SimError> {
     params.validate()?;
     let reference = reference_sequence(params);
     let (summary, _) = cohort::simulate(params, &reference, &mut w)?;

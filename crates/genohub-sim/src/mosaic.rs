@@ -19,23 +19,11 @@ pub(crate) struct HaplotypeMosaic {
 }
 
 impl HaplotypeMosaic {
-    pub(crate) fn new(
-        haplotypes: usize,
-        founders: usize,
-        mean_segment_bp: f64,
-        rng: &mut SimRng,
-    ) -> Self {
+    pub(crate) fn new(haplotypes: usize, founders: usize, mean_segment_bp: f64, rng: &mut SimRng) -> Self {
         let founders = founders as u32;
-        let mut mosaic = Self {
-            founder_of: Vec::with_capacity(haplotypes),
-            switches: BinaryHeap::with_capacity(haplotypes),
-            founders,
-            mean_segment_bp,
-        };
+        let mut mosaic = Self { founder_of: Vec::with_capacity(haplotypes), switches: BinaryHeap::with_capacity(haplotypes), founders, mean_segment_bp };
         for haplotype in 0..haplotypes as u32 {
-            mosaic
-                .founder_of
-                .push(below(rng, u64::from(founders)) as u32);
+            mosaic.founder_of.push(below(rng, u64::from(founders)) as u32);
             let first_switch = mosaic.segment_length(rng);
             mosaic.switches.push(Reverse((first_switch, haplotype)));
         }
@@ -82,11 +70,7 @@ mod tests {
         let mut previous = mosaic.founder_of().to_vec();
         for position in (0..=10_000_000u64).step_by(1_000) {
             mosaic.advance_to(position, &mut rng);
-            changes += previous
-                .iter()
-                .zip(mosaic.founder_of())
-                .filter(|(a, b)| a != b)
-                .count() as u64;
+            changes += previous.iter().zip(mosaic.founder_of()).filter(|(a, b)| a != b).count() as u64;
             previous.copy_from_slice(mosaic.founder_of());
         }
         // 200 haplotypes × 10 Mb / 50 kb ≈ 40,000 switches (two inside one 1 kb step are rare).

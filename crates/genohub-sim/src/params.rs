@@ -61,27 +61,19 @@ impl CohortParams {
         if self.founders < 2 || self.founders > u32::MAX as usize {
             return invalid("founders must be at least 2 (a genealogy needs two leaves)".into());
         }
-        for (name, value) in [
-            ("missing_rate", self.missing_rate),
-            ("indel_fraction", self.indel_fraction),
-            ("multiallelic_fraction", self.multiallelic_fraction),
-        ] {
+        for (name, value) in
+            [("missing_rate", self.missing_rate), ("indel_fraction", self.indel_fraction), ("multiallelic_fraction", self.multiallelic_fraction)]
+        {
             if !(0.0..=1.0).contains(&value) {
                 return invalid(format!("{name} must be within [0, 1], got {value}"));
             }
         }
         if !is_vcf_token(&self.contig) {
-            return invalid(format!(
-                "contig name {:?} is not a valid VCF contig ID",
-                self.contig
-            ));
+            return invalid(format!("contig name {:?} is not a valid VCF contig ID", self.contig));
         }
         // An empty prefix is fine (names become plain numbers), but separators are not.
         if !self.sample_prefix.is_empty() && !is_vcf_token(&self.sample_prefix) {
-            return invalid(format!(
-                "sample prefix {:?} contains separators",
-                self.sample_prefix
-            ));
+            return invalid(format!("sample prefix {:?} contains separators", self.sample_prefix));
         }
         Ok(())
     }
@@ -89,8 +81,5 @@ impl CohortParams {
 
 /// Non-empty and free of characters that would break VCF/FASTA headers or columns.
 fn is_vcf_token(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with(['*', '='])
-        && s.bytes()
-            .all(|b| b.is_ascii_graphic() && !b"<>,=\"".contains(&b))
+    !s.is_empty() && !s.starts_with(['*', '=']) && s.bytes().all(|b| b.is_ascii_graphic() && !b"<>,=\"".contains(&b))
 }

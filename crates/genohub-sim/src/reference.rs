@@ -55,11 +55,7 @@ fn push_low_complexity(rng: &mut SimRng, sequence: &mut Vec<u8>) {
 }
 
 /// Writes `>contig` plus 60-column lines, and `<path>.fai` in samtools' five-column format.
-pub(crate) fn write_fasta_with_index(
-    path: &Path,
-    contig: &str,
-    sequence: &[u8],
-) -> std::io::Result<()> {
+pub(crate) fn write_fasta_with_index(path: &Path, contig: &str, sequence: &[u8]) -> std::io::Result<()> {
     let mut fasta = BufWriter::new(File::create(path)?);
     let header = format!(">{contig}\n");
     fasta.write_all(header.as_bytes())?;
@@ -70,13 +66,7 @@ pub(crate) fn write_fasta_with_index(
     fasta.into_inner().map_err(|e| e.into_error())?.sync_all()?;
 
     let mut fai = File::create(fai_path(path))?;
-    writeln!(
-        fai,
-        "{contig}\t{}\t{}\t{FASTA_LINE_BASES}\t{}",
-        sequence.len(),
-        header.len(),
-        FASTA_LINE_BASES + 1
-    )?;
+    writeln!(fai, "{contig}\t{}\t{}\t{FASTA_LINE_BASES}\t{}", sequence.len(), header.len(), FASTA_LINE_BASES + 1)?;
     Ok(())
 }
 
@@ -92,11 +82,7 @@ mod tests {
     use super::*;
 
     fn params(seed: u64, length: u64) -> CohortParams {
-        CohortParams {
-            seed,
-            length,
-            ..CohortParams::default()
-        }
+        CohortParams { seed, length, ..CohortParams::default() }
     }
 
     #[test]
@@ -117,11 +103,7 @@ mod tests {
     #[test]
     fn depends_on_seed_but_not_on_cohort_shape() {
         let a = reference_sequence(&params(9, 5_000));
-        let b = reference_sequence(&CohortParams {
-            samples: 7,
-            founders: 3,
-            ..params(9, 5_000)
-        });
+        let b = reference_sequence(&CohortParams { samples: 7, founders: 3, ..params(9, 5_000) });
         assert_eq!(a, b);
         assert_ne!(a, reference_sequence(&params(10, 5_000)));
     }

@@ -84,10 +84,7 @@ pub(crate) fn geometric_failures(rng: &mut SimRng, p: f64) -> u64 {
 /// Splits `x = m * 2^e` with `m` in `[sqrt(1/2), sqrt(2)]` and evaluates
 /// `ln m = 2 atanh((m-1)/(m+1))` by its series, which converges fast for `|s| <= 0.172`.
 pub(crate) fn portable_ln(x: f64) -> f64 {
-    assert!(
-        x > 0.0 && x.is_finite(),
-        "portable_ln needs a positive finite input"
-    );
+    assert!(x > 0.0 && x.is_finite(), "portable_ln needs a positive finite input");
     let (mut x, mut exponent) = (x, 0i64);
     if x < f64::MIN_POSITIVE {
         // Subnormal: scale into the normal range first.
@@ -146,9 +143,7 @@ mod tests {
 
     #[test]
     fn portable_ln_matches_std_closely() {
-        for &x in &[
-            1e-300, 1e-17, 0.001, 0.3, 0.5, 0.999, 1.0, 1.5, 2.0, 10.0, 1e10,
-        ] {
+        for &x in &[1e-300, 1e-17, 0.001, 0.3, 0.5, 0.999, 1.0, 1.5, 2.0, 10.0, 1e10] {
             let err = (portable_ln(x) - x.ln()).abs();
             assert!(err <= 1e-13 * x.ln().abs().max(1.0), "ln({x}) off by {err}");
         }

@@ -118,11 +118,7 @@ mod tests {
     const REFERENCE: &[u8] = b"ACGTACCCCGT";
 
     fn site(position: u64, edits: Vec<Edit>) -> VariantSite {
-        VariantSite {
-            position,
-            edits,
-            from_founders: true,
-        }
+        VariantSite { position, edits, from_founders: true }
     }
 
     fn ref_alt(site: &VariantSite) -> (String, String) {
@@ -134,14 +130,7 @@ mod tests {
 
     #[test]
     fn mixed_alleles_are_padded_to_the_longest_deletion() {
-        let s = site(
-            5,
-            vec![
-                Edit::Deletion(2),
-                Edit::Insertion(b"C".to_vec()),
-                Edit::Substitution(b'G'),
-            ],
-        );
+        let s = site(5, vec![Edit::Deletion(2), Edit::Insertion(b"C".to_vec()), Edit::Substitution(b'G')]);
         assert_eq!(ref_alt(&s), ("ACC".into(), "A,ACCC,GCC".into()));
         assert_eq!(s.end(), 7);
     }

@@ -30,13 +30,7 @@ pub(crate) struct SiteGenerator<'r> {
 
 impl<'r> SiteGenerator<'r> {
     pub(crate) fn new(reference: &'r [u8], rates: SiteRates, rng: SimRng) -> Self {
-        Self {
-            reference,
-            rng,
-            rates,
-            next_free: 1,
-            indel_lengths: PowerLaw::new(MAX_INDEL_BP, 2),
-        }
+        Self { reference, rng, rates, next_free: 1, indel_lengths: PowerLaw::new(MAX_INDEL_BP, 2) }
     }
 
     fn alt_count(&mut self) -> usize {
@@ -62,11 +56,7 @@ impl<'r> SiteGenerator<'r> {
         let first = if chance(&mut self.rng, 2.0 / 3.0) {
             transition
         } else {
-            let transversions: Vec<u8> = others
-                .iter()
-                .copied()
-                .filter(|&b| b != transition)
-                .collect();
+            let transversions: Vec<u8> = others.iter().copied().filter(|&b| b != transition).collect();
             transversions[index_below(&mut self.rng, transversions.len())]
         };
         others.retain(|&b| b != first);
@@ -113,20 +103,12 @@ impl<'r> SiteGenerator<'r> {
         if anchor + len < self.reference.len() && chance(&mut self.rng, 0.5) {
             Edit::Deletion(len)
         } else {
-            Edit::Insertion(
-                (0..len)
-                    .map(|_| b"ACGT"[below(&mut self.rng, 4) as usize])
-                    .collect(),
-            )
+            Edit::Insertion((0..len).map(|_| b"ACGT"[below(&mut self.rng, 4) as usize]).collect())
         }
     }
 
     /// Up to `count` different edits from `draw` (fewer if `draw` keeps repeating itself).
-    fn distinct_edits(
-        &mut self,
-        count: usize,
-        mut draw: impl FnMut(&mut Self) -> Edit,
-    ) -> Vec<Edit> {
+    fn distinct_edits(&mut self, count: usize, mut draw: impl FnMut(&mut Self) -> Edit) -> Vec<Edit> {
         let mut edits = vec![draw(self)];
         for _ in 0..20 * count {
             if edits.len() == count {
@@ -153,16 +135,8 @@ impl Iterator for SiteGenerator<'_> {
         let from_founders = chance(&mut self.rng, self.rates.founder_share);
         let alts = self.alt_count();
         let anchor = (position - 1) as usize;
-        let (anchor, edits) = if chance(&mut self.rng, self.rates.indel_fraction) {
-            self.indel(anchor, alts)
-        } else {
-            (anchor, self.snv_edits(anchor, alts))
-        };
-        let site = VariantSite {
-            position: anchor as u64 + 1,
-            edits,
-            from_founders,
-        };
+        let (anchor, edits) = if chance(&mut self.rng, self.rates.indel_fraction) { self.indel(anchor, alts) } else { (anchor, self.snv_edits(anchor, alts)) };
+        let site = VariantSite { position: anchor as u64 + 1, edits, from_founders };
         self.next_free = site.end() + 1;
         Some(site)
     }
@@ -183,11 +157,7 @@ fn find_repeat(reference: &[u8], anchor: usize, window: usize) -> Option<Repeat>
     (anchor + 1..last_start).find_map(|start| {
         (1..=MAX_REPEAT_PERIOD).find_map(|period| {
             let extent = periodic_extent(reference, start, period);
-            (extent >= 2 * period && extent >= 4).then_some(Repeat {
-                start,
-                period,
-                extent,
-            })
+            (extent >= 2 * period && extent >= 4).then_some(Repeat { start, period, extent })
         })
     })
 }
@@ -209,14 +179,7 @@ mod tests {
         let reference = b"GATCCACACACAGT";
         let repeat = find_repeat(reference, 0, 40).unwrap();
         // "CC" is too short; "CACACACA" from index 4 is periodic with period 2 for 8 bases.
-        assert_eq!(
-            repeat,
-            Repeat {
-                start: 4,
-                period: 2,
-                extent: 8
-            }
-        );
+        assert_eq!(repeat, Repeat { start: 4, period: 2, extent: 8 });
     }
 
     #[test]

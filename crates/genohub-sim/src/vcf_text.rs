@@ -22,12 +22,7 @@ pub(crate) struct VcfTextWriter<W: Write> {
 }
 
 impl<W: Write> VcfTextWriter<W> {
-    pub(crate) fn new(
-        params: &CohortParams,
-        mut out: W,
-        mut missing_rng: SimRng,
-        depth_rng: SimRng,
-    ) -> io::Result<Self> {
+    pub(crate) fn new(params: &CohortParams, mut out: W, mut missing_rng: SimRng, depth_rng: SimRng) -> io::Result<Self> {
         out.write_all(&header(params))?;
         let calls_until_missing = geometric_failures(&mut missing_rng, params.missing_rate);
         Ok(Self {
@@ -43,12 +38,7 @@ impl<W: Write> VcfTextWriter<W> {
     }
 
     /// Writes one record; `alleles[2i]` and `alleles[2i + 1]` are sample `i`'s haplotypes.
-    pub(crate) fn write_record(
-        &mut self,
-        site: &VariantSite,
-        reference: &[u8],
-        alleles: &[u8],
-    ) -> io::Result<()> {
+    pub(crate) fn write_record(&mut self, site: &VariantSite, reference: &[u8], alleles: &[u8]) -> io::Result<()> {
         let line = &mut self.line;
         line.clear();
         line.extend_from_slice(&self.contig);
@@ -58,16 +48,11 @@ impl<W: Write> VcfTextWriter<W> {
         site.push_ref(reference, line);
         line.push(b'\t');
         site.push_alts(reference, line);
-        line.extend_from_slice(if self.with_depth {
-            b"\t.\tPASS\t.\tGT:DP:GQ:AD"
-        } else {
-            b"\t.\tPASS\t.\tGT"
-        });
+        line.extend_from_slice(if self.with_depth { b"\t.\tPASS\t.\tGT:DP:GQ:AD" } else { b"\t.\tPASS\t.\tGT" });
         let allele_count = site.edits.len() + 1;
         for pair in alleles.chunks_exact(2) {
             if self.calls_until_missing == 0 {
-                self.calls_until_missing =
-                    geometric_failures(&mut self.missing_rng, self.missing_rate);
+                self.calls_until_missing = geometric_failures(&mut self.missing_rng, self.missing_rate);
                 line.extend_from_slice(b"\t.|.");
                 if self.with_depth {
                     line.extend_from_slice(MISSING_DEPTH_FIELDS);
@@ -97,23 +82,14 @@ fn header(params: &CohortParams) -> Vec<u8> {
     text.push_str("##source=genohub-sim\n");
     text.push_str(&format!(
         "##genohub-sim.params=seed:{};founders:{};missing_rate:{};indel_fraction:{};multiallelic_fraction:{}\n",
-        params.seed,
-        params.founders,
-        params.missing_rate,
-        params.indel_fraction,
-        params.multiallelic_fraction
+        params.seed, params.founders, params.missing_rate, params.indel_fraction, params.multiallelic_fraction
     ));
-    text.push_str(&format!(
-        "##contig=<ID={},length={}>\n",
-        params.contig, params.length
-    ));
+    text.push_str(&format!("##contig=<ID={},length={}>\n", params.contig, params.length));
     text.push_str("##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Phased genotype\">\n");
     if params.with_depth {
         text.push_str("##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Read depth\">\n");
         text.push_str("##FORMAT=<ID=GQ,Number=1,Type=Integer,Description=\"Genotype quality\">\n");
-        text.push_str(
-            "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Reads supporting each allele\">\n",
-        );
+        text.push_str("##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Reads supporting each allele\">\n");
     }
     text.push_str("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT");
     // At least five digits, more when the cohort needs them, so names sort lexically.

@@ -9,12 +9,7 @@ use common::{Cohort, Record, MISSING};
 use genohub_sim::{reference_sequence, CohortParams};
 
 fn params() -> CohortParams {
-    CohortParams {
-        samples: 500,
-        length: 1_000_000,
-        seed: 2024,
-        ..CohortParams::default()
-    }
+    CohortParams { samples: 500, length: 1_000_000, seed: 2024, ..CohortParams::default() }
 }
 
 fn cohort() -> &'static Cohort {
@@ -27,10 +22,7 @@ fn site_density_is_human_like() {
     let records = cohort().records.len() as f64;
     let bp_per_site = 1_000_000.0 / records;
     println!("{records} records, one per {bp_per_site:.0} bp");
-    assert!(
-        (100.0..=300.0).contains(&bp_per_site),
-        "one site per {bp_per_site:.0} bp"
-    );
+    assert!((100.0..=300.0).contains(&bp_per_site), "one site per {bp_per_site:.0} bp");
     assert_eq!(cohort().summary.records, cohort().records.len() as u64);
 }
 
@@ -42,19 +34,11 @@ fn frequency_spectrum_is_rare_dominated() {
     let singletons = mac.iter().filter(|&&c| c == 1).count();
     let doubletons = mac.iter().filter(|&&c| c == 2).count();
     let common = mac.iter().filter(|&&c| c >= 50).count();
-    println!(
-        "MAC<=5: {rare:.3}, singletons {singletons}, doubletons {doubletons}, MAC>=50 {common}"
-    );
+    println!("MAC<=5: {rare:.3}, singletons {singletons}, doubletons {doubletons}, MAC>=50 {common}");
     assert!(rare > 0.4, "only {rare:.3} of sites have MAC <= 5");
-    assert!(
-        singletons > doubletons,
-        "singletons must be the largest class"
-    );
+    assert!(singletons > doubletons, "singletons must be the largest class");
     // Not *only* rare variants either: common variation from the founders must exist.
-    assert!(
-        common as f64 > 0.1 * mac.len() as f64,
-        "{common} common sites"
-    );
+    assert!(common as f64 > 0.1 * mac.len() as f64, "{common} common sites");
 }
 
 /// Squared correlation of two biallelic sites over haplotypes called at both.
@@ -94,10 +78,7 @@ fn common_biallelic_sites() -> Vec<&'static Record> {
 fn neighbouring_common_sites_are_in_linkage_disequilibrium() {
     let sites = common_biallelic_sites();
     assert!(sites.len() > 500, "{} common sites", sites.len());
-    let adjacent: Vec<f64> = sites
-        .windows(2)
-        .filter_map(|w| r_squared(&w[0].haplotypes, &w[1].haplotypes))
-        .collect();
+    let adjacent: Vec<f64> = sites.windows(2).filter_map(|w| r_squared(&w[0].haplotypes, &w[1].haplotypes)).collect();
 
     // Baseline: the same pairs after shuffling the second site's haplotypes, i.e. what
     // independent sites with the same allele frequencies would give.
@@ -106,9 +87,7 @@ fn neighbouring_common_sites_are_in_linkage_disequilibrium() {
     for w in sites.windows(2) {
         let mut b = w[1].haplotypes.clone();
         for i in (1..b.len()).rev() {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             b.swap(i, (state >> 33) as usize % (i + 1));
         }
         shuffled_r2.extend(r_squared(&w[0].haplotypes, &b));
@@ -117,10 +96,7 @@ fn neighbouring_common_sites_are_in_linkage_disequilibrium() {
     // LD decays: sites 200-400 kb apart share little.
     let mut distant = Vec::new();
     for (i, a) in sites.iter().enumerate() {
-        if let Some(b) = sites[i..]
-            .iter()
-            .find(|b| b.position >= a.position + 200_000)
-        {
+        if let Some(b) = sites[i..].iter().find(|b| b.position >= a.position + 200_000) {
             if b.position < a.position + 400_000 {
                 distant.extend(r_squared(&a.haplotypes, &b.haplotypes));
             }
@@ -129,14 +105,8 @@ fn neighbouring_common_sites_are_in_linkage_disequilibrium() {
     let (near, baseline, far) = (mean(&adjacent), mean(&shuffled_r2), mean(&distant));
     println!("mean r2: adjacent {near:.4}, shuffled {baseline:.5}, 200-400 kb apart {far:.4}");
     assert!(near > 0.15, "adjacent r2 {near:.4} too weak");
-    assert!(
-        near > 20.0 * baseline,
-        "adjacent r2 {near:.4} vs shuffled {baseline:.5}"
-    );
-    assert!(
-        far < near / 2.0,
-        "no decay: far {far:.4} vs adjacent {near:.4}"
-    );
+    assert!(near > 20.0 * baseline, "adjacent r2 {near:.4} vs shuffled {baseline:.5}");
+    assert!(far < near / 2.0, "no decay: far {far:.4} vs adjacent {near:.4}");
 }
 
 #[test]
@@ -144,21 +114,10 @@ fn has_indels_and_multiallelic_records() {
     let records = &cohort().records;
     let indels = records.iter().filter(|r| r.is_indel()).count() as f64 / records.len() as f64;
     let multi: Vec<&Record> = records.iter().filter(|r| r.alts.len() > 1).collect();
-    let het_alt_alt = multi
-        .iter()
-        .flat_map(|r| r.haplotypes.chunks(2))
-        .filter(|g| g[0] != g[1] && g[0] != 0 && g[1] != 0 && !g.contains(&MISSING))
-        .count();
-    println!(
-        "indel share {indels:.3}, multi-allelic {}, ALT/ALT hets {het_alt_alt}",
-        multi.len()
-    );
+    let het_alt_alt = multi.iter().flat_map(|r| r.haplotypes.chunks(2)).filter(|g| g[0] != g[1] && g[0] != 0 && g[1] != 0 && !g.contains(&MISSING)).count();
+    println!("indel share {indels:.3}, multi-allelic {}, ALT/ALT hets {het_alt_alt}", multi.len());
     assert!((0.05..0.2).contains(&indels), "indel share {indels:.3}");
-    assert!(
-        multi.len() as f64 > 0.005 * records.len() as f64,
-        "{} multi-allelic",
-        multi.len()
-    );
+    assert!(multi.len() as f64 > 0.005 * records.len() as f64, "{} multi-allelic", multi.len());
     assert!(multi.iter().any(|r| r.alts.len() == 3), "no tri-ALT site");
     assert!(het_alt_alt > 0, "no genotype like 1|2");
 }
@@ -167,25 +126,14 @@ fn has_indels_and_multiallelic_records() {
 fn missing_calls_match_missing_rate() {
     let records = &cohort().records;
     let genotypes: usize = records.iter().map(|r| r.haplotypes.len() / 2).sum();
-    let missing: usize = records
-        .iter()
-        .flat_map(|r| r.haplotypes.chunks(2))
-        .filter(|g| g[0] == MISSING)
-        .count();
+    let missing: usize = records.iter().flat_map(|r| r.haplotypes.chunks(2)).filter(|g| g[0] == MISSING).count();
     // Missing is all-or-nothing per genotype: `.|.`, never `.|0`.
-    let half_missing = records
-        .iter()
-        .flat_map(|r| r.haplotypes.chunks(2))
-        .filter(|g| (g[0] == MISSING) != (g[1] == MISSING))
-        .count();
+    let half_missing = records.iter().flat_map(|r| r.haplotypes.chunks(2)).filter(|g| (g[0] == MISSING) != (g[1] == MISSING)).count();
     let rate = missing as f64 / genotypes as f64;
     println!("missing rate {rate:.5}");
     assert_eq!(half_missing, 0);
     let expected = params().missing_rate;
-    assert!(
-        (0.8 * expected..1.2 * expected).contains(&rate),
-        "missing rate {rate}"
-    );
+    assert!((0.8 * expected..1.2 * expected).contains(&rate), "missing rate {rate}");
 }
 
 #[test]
@@ -195,27 +143,14 @@ fn ref_matches_reference_and_positions_are_sorted() {
     for r in &cohort().records {
         let start = (r.position - 1) as usize;
         let bases = &reference[start..start + r.reference.len()];
-        assert_eq!(
-            bases,
-            r.reference.as_bytes(),
-            "REF mismatch at {}",
-            r.position
-        );
-        assert!(
-            r.position > previous_end,
-            "unsorted or overlapping at {}",
-            r.position
-        );
+        assert_eq!(bases, r.reference.as_bytes(), "REF mismatch at {}", r.position);
+        assert!(r.position > previous_end, "unsorted or overlapping at {}", r.position);
         previous_end = r.position + r.reference.len() as u64 - 1;
         for alt in &r.alts {
             assert_ne!(alt, &r.reference);
             assert!(alt.bytes().all(|b| b"ACGT".contains(&b)), "bad ALT {alt}");
             if alt.len() != r.reference.len() {
-                assert_eq!(
-                    alt.as_bytes()[0],
-                    r.reference.as_bytes()[0],
-                    "indel without anchor"
-                );
+                assert_eq!(alt.as_bytes()[0], r.reference.as_bytes()[0], "indel without anchor");
             }
         }
     }
@@ -239,8 +174,5 @@ fn some_indels_are_not_left_aligned() {
         })
         .count();
     println!("{shiftable} un-left-aligned indels");
-    assert!(
-        shiftable > 20,
-        "only {shiftable} indels need left-alignment"
-    );
+    assert!(shiftable > 20, "only {shiftable} indels need left-alignment");
 }

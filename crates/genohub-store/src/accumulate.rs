@@ -60,7 +60,16 @@ impl BinBuffer {
         append_field(&mut self.gq, v.calls.gq.as_ref(), row, n);
         append_field(&mut self.ad, v.calls.ad.as_ref(), row, 2 * n);
         let s = v.site;
-        self.sites.push(StoredSite { fields, pos: s.pos, id: s.id, reference: s.reference, alternate: s.alternate, qual: s.qual, filter: s.filter, info: s.info });
+        self.sites.push(StoredSite {
+            fields,
+            pos: s.pos,
+            id: s.id,
+            reference: s.reference,
+            alternate: s.alternate,
+            qual: s.qual,
+            filter: s.filter,
+            info: s.info,
+        });
     }
 
     /// Sites sorted by position (stable), genotype rows moved with them.

@@ -16,7 +16,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use genohub_formats::{Chunk, FormatError, Inferred, Location, ParseContext, ParseOutput, ParsedLine, VariantReader};
+use genohub_formats::{Chunk, FormatError, Inferred, Location, OrderCheck, ParseContext, ParseOutput, ParsedLine, VariantReader};
 use genohub_reference::{GenomeBuild, RefCheck, ReferenceFasta};
 
 use crate::accumulate::{Accumulator, Ready};
@@ -196,7 +196,8 @@ impl Store {
     fn plan_contigs(&self, path: &Path, declared: &[(String, Option<u64>)], fasta: Option<&ReferenceFasta>) -> Result<Contigs, StoreError> {
         let known = self.contigs()?;
         let next_id = known.iter().map(|c| c.id + 1).max().unwrap_or(0);
-        let mut plan = Contigs { by_name: known.into_iter().map(|c| (c.name.clone(), c)).collect(), changed: BTreeSet::new(), next_id, declared: HashSet::new() };
+        let mut plan =
+            Contigs { by_name: known.into_iter().map(|c| (c.name.clone(), c)).collect(), changed: BTreeSet::new(), next_id, declared: HashSet::new() };
         let mut ignore = Vec::new();
         for (name, length) in declared {
             let from_ref = fasta.and_then(|f| f.contig_length(name));
@@ -245,7 +246,7 @@ impl Store {
         let group = opts.threads.max(1) * 2;
         let (tx, rx) = crossbeam_channel::bounded::<Result<Chunk, FormatError>>(group * 2);
         let mut acc = Accumulator::new(batch, header.samples.len());
-        let mut state = OrderState::default();
+        let mut order = OrderCheck::new();
         let mut warnings = Warnings::default();
         let mut max_ref: HashMap<ContigId, u64> = HashMap::new();
         std::thread::scope(|scope| -> Result<(), StoreError> {
@@ -290,7 +291,11 @@ impl Store {
                             continue;
                         }
                         let location = Location { file: path.clone(), line: line.line, is_bcf_record: ctx.is_bcf };
-                        state.check(contig_name, line.contig_pos, &location)?;
+                        let mut order_warnings = Vec::new();
+                        order.check_line(&line, &location, &mut order_warnings);
+                        for w in order_warnings {
+                            warnings.add(&w.kind, w.message);
+                        }
                         let mut undeclared = Vec::new();
                         let contig = contigs.id(contig_name, &mut undeclared);
                         for name in undeclared {
@@ -363,7 +368,14 @@ impl Store {
         Ok(bytes)
     }
 
-    fn commit(&self, mut manifest: BatchManifest, contigs: Contigs, existing: Vec<Option<SampleRecord>>, names: &[String], center: &str) -> Result<BatchManifest, StoreError> {
+    fn commit(
+        &self,
+        mut manifest: BatchManifest,
+        contigs: Contigs,
+        existing: Vec<Option<SampleRecord>>,
+        names: &[String],
+        center: &str,
+    ) -> Result<BatchManifest, StoreError> {
         let mut b = Batch::default();
         let mut next_sample = self.counter("next_sample")?;
         for (column, (name, prior)) in names.iter().zip(existing).enumerate() {
@@ -417,30 +429,4 @@ fn check_build(declared: &[(String, Option<u64>)]) -> (Option<String>, Vec<Warni
         }
     }
     (build, warnings)
-}
-
-/// Sortedness: positions never decrease within a contig, and a contig's records are contiguous.
-#[derive(Default)]
-struct OrderState {
-    contig: String,
-    pos: u64,
-    finished: HashSet<String>,
-}
-
-impl OrderState {
-    fn check(&mut self, contig: &str, pos: u64, at: &Location) -> Result<(), StoreError> {
-        if contig != self.contig {
-            if self.finished.contains(contig) {
-                return Err(FormatError::invalid(at.clone(), "CHROM", format!("contig {contig} appears again after other contigs: the file is not sorted")).into());
-            }
-            let previous = std::mem::replace(&mut self.contig, contig.to_string());
-            self.finished.insert(previous);
-            self.pos = 0;
-        }
-        if pos < self.pos {
-            return Err(FormatError::invalid(at.clone(), "POS", format!("position {pos} after {}: the file is not sorted", self.pos)).into());
-        }
-        self.pos = pos;
-        Ok(())
-    }
 }

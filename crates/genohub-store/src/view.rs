@@ -10,7 +10,7 @@ use std::io::Write;
 use rayon::prelude::*;
 
 use genohub_codec::{code, GenotypeBlock};
-use genohub_formats::text::{push_extended, push_gt, push_int};
+use genohub_formats::text::{push_extended, push_gt, push_int, push_tab_gt};
 use genohub_reference::Region;
 
 use crate::block::{self, StoredSite, FIELD_AD, FIELD_DP, FIELD_GQ};
@@ -64,7 +64,10 @@ impl Store {
             spans.extend(contigs.iter().map(|c| Span { contig: c.id, start: 1, end: u64::MAX }));
         } else {
             for r in &req.regions {
-                let c = contigs.iter().find(|c| c.name == r.contig).ok_or_else(|| StoreError::NotFound(format!("region {}: contig {} is not in the store", r.contig, r.contig)))?;
+                let c = contigs
+                    .iter()
+                    .find(|c| c.name == r.contig)
+                    .ok_or_else(|| StoreError::NotFound(format!("region {}: contig {} is not in the store", r.contig, r.contig)))?;
                 spans.push(Span { contig: c.id, start: r.start.max(1), end: r.end });
             }
             spans = merge_spans(spans);
@@ -109,7 +112,8 @@ impl Store {
         Ok(bins)
     }
 
-    fn load_bin(&self, plan: &ViewPlan, contig: ContigId, bin: u32) -> Result<BinData, StoreError> {
+    fn load_bin(&self, plan: &ViewPlan, span: &Span, bin: u32) -> Result<BinData, StoreError> {
+        let contig = span.contig;
         let start = BlockKey::bin_floor(contig, bin);
         let end = BlockKey::bin_floor(contig, bin + 1);
         let mut data = BinData { batches: Vec::new(), callable: Vec::new() };
@@ -120,6 +124,10 @@ impl Store {
                 continue;
             }
             let decoded = block::decode(&v)?;
+            // Genotypes are decoded only when a site of this block is in the span.
+            if !decoded.sites.iter().any(|s| s.pos <= span.end && s.end() >= span.start) {
+                continue;
+            }
             let gts = decoded.full()?;
             data.batches.push((key.batch, decoded.sites, gts));
         }
@@ -136,7 +144,7 @@ impl Store {
     }
 
     fn render_bin(&self, plan: &ViewPlan, span: &Span, bin: u32) -> Result<(Vec<u8>, u64), StoreError> {
-        let data = self.load_bin(plan, span.contig, bin)?;
+        let data = self.load_bin(plan, span, bin)?;
         let contig = &plan.contigs.iter().find(|c| c.id == span.contig).expect("span contigs come from the store").name;
         // Every (batch block, row) in the bin, ordered by site; equal alleles are one record.
         let mut rows: Vec<(usize, usize)> = Vec::new();
@@ -181,23 +189,28 @@ impl Store {
                 has_dp |= fields & FIELD_DP != 0;
                 has_gq |= fields & FIELD_GQ != 0;
                 has_ad |= fields & FIELD_AD != 0;
+                let row = &gts.codes[r * ns..(r + 1) * ns];
                 for &(col, o) in cols {
-                    let c = col as usize;
-                    codes[o] = gts.codes[r * ns + c];
-                    if codes[o] == code::EXTENDED {
-                        ext[o] = gts.extended.iter().find(|e| e.variant as usize == r && e.sample == col);
-                    }
-                    if let Some(v) = &gts.dp {
-                        dp[o] = v[r * ns + c];
-                    }
-                    if let Some(v) = &gts.gq {
-                        gq[o] = v[r * ns + c];
-                    }
-                    if let Some(v) = &gts.ad {
-                        ad[2 * o] = v[2 * (r * ns + c)];
-                        ad[2 * o + 1] = v[2 * (r * ns + c) + 1];
+                    codes[o] = row[col as usize];
+                }
+                if !gts.extended.is_empty() {
+                    for &(col, o) in cols {
+                        if codes[o] == code::EXTENDED {
+                            ext[o] = gts.extended.iter().find(|e| e.variant as usize == r && e.sample == col);
+                        }
                     }
                 }
+                let gather = |src: &Option<Vec<i32>>, dst: &mut [i32], width: usize| {
+                    if let Some(v) = src {
+                        for &(col, o) in cols {
+                            let from = width * (r * ns + col as usize);
+                            dst[width * o..width * (o + 1)].copy_from_slice(&v[from..from + width]);
+                        }
+                    }
+                };
+                gather(&gts.dp, &mut dp, 1);
+                gather(&gts.gq, &mut gq, 1);
+                gather(&gts.ad, &mut ad, 2);
             }
             for (batch, cols) in &plan.resolved.by_batch {
                 if covered.contains(batch) {
@@ -221,7 +234,17 @@ impl Store {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_record(out: &mut Vec<u8>, contig: &str, s: &StoredSite, n: usize, codes: &[u8], ext: &[Option<&genohub_codec::ExtendedCall>], dp: Option<&[i32]>, gq: Option<&[i32]>, ad: Option<&[i32]>) {
+fn write_record(
+    out: &mut Vec<u8>,
+    contig: &str,
+    s: &StoredSite,
+    n: usize,
+    codes: &[u8],
+    ext: &[Option<&genohub_codec::ExtendedCall>],
+    dp: Option<&[i32]>,
+    gq: Option<&[i32]>,
+    ad: Option<&[i32]>,
+) {
     let _ = write!(out, "{contig}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", s.pos, s.id, s.reference, s.alternate, s.qual, s.filter, s.info);
     if n > 0 {
         out.extend_from_slice(b"\tGT");
@@ -229,6 +252,15 @@ fn write_record(out: &mut Vec<u8>, contig: &str, s: &StoredSite, n: usize, codes
             if present {
                 out.extend_from_slice(key);
             }
+        }
+        let plain = dp.is_none() && ad.is_none() && gq.is_none();
+        if plain && !codes.contains(&code::EXTENDED) {
+            out.reserve(4 * n + 1);
+            for &c in &codes[..n] {
+                push_tab_gt(out, c);
+            }
+            out.push(b'\n');
+            return;
         }
         for o in 0..n {
             out.push(b'\t');
@@ -318,4 +350,3 @@ fn output_header(contigs: &[ContigRecord], manifests: &[BatchManifest], batches:
     h.push('\n');
     h
 }
-

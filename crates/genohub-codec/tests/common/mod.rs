@@ -44,12 +44,8 @@ pub fn any_code(rng: &mut Rng, extended_percent: u64) -> u8 {
 pub fn random_variant(rng: &mut Rng, n: usize, profile: u8) -> Vec<u8> {
     match profile % 5 {
         0 => {
-            let default = [
-                code::make(REF, REF, false),
-                code::make(REF, REF, true),
-                code::make(REF, ABSENT, false),
-                code::make(MISSING, MISSING, false),
-            ][rng.below(4) as usize];
+            let default = [code::make(REF, REF, false), code::make(REF, REF, true), code::make(REF, ABSENT, false), code::make(MISSING, MISSING, false)]
+                [rng.below(4) as usize];
             let mut row = vec![default; n];
             for _ in 0..rng.below(6) {
                 let s = rng.below(n as u64) as usize;
@@ -116,11 +112,7 @@ pub fn random_block(seed: u64, shape: &BlockShape) -> GenotypeBlock {
     let mut extended = Vec::new();
     for (i, &c) in codes.iter().enumerate() {
         if c == EXTENDED {
-            let ploidy = if rng.chance(80) {
-                3
-            } else {
-                1 + rng.below(6) as usize
-            };
+            let ploidy = if rng.chance(80) { 3 } else { 1 + rng.below(6) as usize };
             extended.push(ExtendedCall {
                 variant: (i / n) as u32,
                 sample: (i % n) as u32,
@@ -151,11 +143,7 @@ pub fn naive_counts(block: &GenotypeBlock, v: u32, keep: impl Fn(u32) -> bool) -
             continue;
         }
         if c == EXTENDED {
-            let call = block
-                .extended
-                .iter()
-                .find(|e| e.variant == v && e.sample == s)
-                .expect("extended call listed");
+            let call = block.extended.iter().find(|e| e.variant == v && e.sample == s).expect("extended call listed");
             counts.extended += 1;
             counts.ac += call.alleles.iter().filter(|&&a| a == ALT).count() as u64;
             counts.an += call.alleles.iter().filter(|&&a| a != MISSING).count() as u64;

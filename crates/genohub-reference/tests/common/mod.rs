@@ -51,23 +51,12 @@ pub fn write_fasta(path: &Path, contigs: &[(String, Vec<u8>)], line_width: usize
 
 /// True when `tool` can be run; tests that need it print why they skip otherwise.
 pub fn tool_available(tool: &str) -> bool {
-    Command::new(tool)
-        .arg("--version")
-        .output()
-        .map(|out| out.status.success())
-        .unwrap_or(false)
+    Command::new(tool).arg("--version").output().map(|out| out.status.success()).unwrap_or(false)
 }
 
 /// Runs a command and panics with its stderr when it fails.
 pub fn run(program: &str, args: &[&str]) -> Vec<u8> {
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    assert!(
-        output.status.success(),
-        "{program} {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    assert!(output.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     output.stdout
 }

@@ -26,13 +26,7 @@ pub fn simulate(params: &CohortParams) -> Cohort {
     let mut text = Vec::new();
     let summary = write_cohort_vcf(params, &mut text).expect("simulation succeeds");
     let (header, samples, records) = parse(std::str::from_utf8(&text).expect("VCF is UTF-8"));
-    Cohort {
-        header,
-        samples,
-        records,
-        summary,
-        text,
-    }
+    Cohort { header, samples, records, summary, text }
 }
 
 fn parse(text: &str) -> (Vec<String>, Vec<String>, Vec<Record>) {
@@ -53,30 +47,16 @@ fn parse(text: &str) -> (Vec<String>, Vec<String>, Vec<Record>) {
 
 fn parse_record(line: &str, sample_count: usize) -> Record {
     let fields: Vec<&str> = line.split('\t').collect();
-    assert_eq!(
-        fields.len(),
-        9 + sample_count,
-        "column count of {}",
-        &line[..60.min(line.len())]
-    );
+    assert_eq!(fields.len(), 9 + sample_count, "column count of {}", &line[..60.min(line.len())]);
     let mut haplotypes = Vec::with_capacity(2 * sample_count);
     for sample in &fields[9..] {
         let gt = sample.split(':').next().unwrap();
         let (a, b) = gt.split_once('|').expect("phased genotype");
         for allele in [a, b] {
-            haplotypes.push(if allele == "." {
-                MISSING
-            } else {
-                allele.parse().unwrap()
-            });
+            haplotypes.push(if allele == "." { MISSING } else { allele.parse().unwrap() });
         }
     }
-    Record {
-        position: fields[1].parse().unwrap(),
-        reference: fields[3].to_string(),
-        alts: fields[4].split(',').map(str::to_string).collect(),
-        haplotypes,
-    }
+    Record { position: fields[1].parse().unwrap(), reference: fields[3].to_string(), alts: fields[4].split(',').map(str::to_string).collect(), haplotypes }
 }
 
 impl Record {
@@ -95,12 +75,7 @@ impl Record {
     pub fn minor_allele_count(&self) -> u32 {
         let counts = self.allele_counts();
         let total: u32 = counts.iter().sum();
-        counts
-            .iter()
-            .map(|&c| c.min(total - c))
-            .filter(|&c| c > 0)
-            .min()
-            .unwrap_or(0)
+        counts.iter().map(|&c| c.min(total - c)).filter(|&c| c > 0).min().unwrap_or(0)
     }
 
     pub fn is_indel(&self) -> bool {

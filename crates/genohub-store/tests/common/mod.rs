@@ -58,7 +58,8 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 #[derive(Debug, Clone, PartialEq, PartialOrd)]
 pub struct Canon {
     pub site: Vec<String>,
-    pub qual: Option<f64>,
+    /// QUAL to 6 significant digits: BCF stores it as a 32-bit float and bcftools prints it with %g.
+    pub qual: Option<String>,
     pub samples: Vec<BTreeMap<String, String>>,
 }
 
@@ -92,7 +93,8 @@ pub fn canonical_with(vcf: &str, ad_is_r: bool) -> Vec<Canon> {
                 let mut m = BTreeMap::new();
                 for (k, v) in keys.iter().zip(col.split(':')) {
                     if ["GT", "DP", "GQ"].contains(k) || *k == "AD" && ad_is_r {
-                        if v == "." || v == ".,." {
+                        // An AD whose count does not fit the alleles is stored as missing (with a warning).
+                        if v == "." || v == ".,." || *k == "AD" && v.split(',').count() != 2 {
                             continue;
                         }
                         m.insert(k.to_string(), v.to_string());
@@ -103,7 +105,7 @@ pub fn canonical_with(vcf: &str, ad_is_r: bool) -> Vec<Canon> {
             .collect();
         let mut site: Vec<String> = [0, 1, 2, 3, 4, 6, 7].iter().map(|&i| f[i].to_string()).collect();
         site.push(names.len().to_string());
-        out.push(Canon { site, qual: f[5].parse().ok(), samples });
+        out.push(Canon { site, qual: f[5].parse::<f64>().ok().map(|q| format!("{:.5e}", q as f32)), samples });
     }
     out.sort_by(|a, b| a.partial_cmp(b).unwrap());
     out
