@@ -105,31 +105,22 @@ fn parse_sparse(
     }
     let samples_at = r.position();
     let mut pos = samples_at;
-    let mut base = 0usize;
+    // Samples ascend by construction (gap >= 0), so only the sum needs checking; it
+    // cannot overflow since each gap is below 2^28 and there are at most 2^24 of them.
+    let mut span = 0usize;
     for _ in 0..n_exceptions {
         let (gap, len) = varint::read_gap(gt, pos).ok_or(CodecError::Corrupt("invalid sparse sample gap"))?;
         pos += len;
-        let sample = base + gap as usize;
-        if sample >= n {
-            return Err(CodecError::Corrupt("sparse sample out of range"));
-        }
-        base = sample + 1;
+        span += gap as usize;
+    }
+    if n_exceptions > 0 && span + n_exceptions > n {
+        return Err(CodecError::Corrupt("sparse sample out of range"));
     }
     r.take(pos - samples_at, "sparse sample gaps")?;
     let bits = record::index_bits(palette_len);
     let indices_at = r.position();
     let indices = r.take(record::index_bytes(n_exceptions, bits), "sparse indices")?;
-    let mut tally = [0u32; MAX_PALETTE];
-    if bits == 0 {
-        if palette_len == 1 {
-            tally[0] = n_exceptions as u32;
-        }
-    } else {
-        for i in 0..n_exceptions {
-            let index = record::read_index(indices, i, bits);
-            *tally.get_mut(index).filter(|_| index < palette_len).ok_or(CodecError::Corrupt("sparse palette index out of range"))? += 1;
-        }
-    }
+    let tally = record::tally_indices(indices, n_exceptions, bits, palette_len).ok_or(CodecError::Corrupt("sparse palette index out of range"))?;
     let palette_start = palette.len() as u32;
     let mut n_extended = if default == code::EXTENDED { n - n_exceptions } else { 0 };
     for (&c, &count) in codes.iter().zip(&tally) {

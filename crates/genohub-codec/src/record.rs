@@ -37,6 +37,57 @@ pub(crate) fn read_index(bytes: &[u8], i: usize, bits: u32) -> usize {
     (((hi << 8 | lo) >> (bit % 8)) & ((1u16 << bits) - 1)) as usize
 }
 
+/// How many of the first `n` packed indices take each value; `None` if any index is not
+/// below `palette_len`. One- and two-bit indices (palettes of up to four codes, i.e.
+/// nearly every variant) are tallied with popcounts instead of one read per index.
+pub(crate) fn tally_indices(bytes: &[u8], n: usize, bits: u32, palette_len: usize) -> Option<[u32; MAX_PALETTE]> {
+    let mut tally = [0u32; MAX_PALETTE];
+    match bits {
+        0 => {
+            if palette_len > 0 {
+                tally[0] = n as u32;
+            }
+        }
+        1 | 2 => {
+            const LOW_LANES: u64 = 0x5555_5555_5555_5555;
+            let total_bits = n * bits as usize;
+            let mut counts = [0u64; 4];
+            for (i, chunk) in bytes.chunks(8).enumerate() {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                let mut w = u64::from_le_bytes(word);
+                let remaining = total_bits.saturating_sub(i * 64);
+                if remaining < 64 {
+                    w &= (1u64 << remaining) - 1;
+                }
+                if bits == 1 {
+                    counts[1] += u64::from(w.count_ones());
+                } else {
+                    let lo = w & LOW_LANES;
+                    let hi = (w >> 1) & LOW_LANES;
+                    counts[1] += u64::from((lo & !hi).count_ones());
+                    counts[2] += u64::from((hi & !lo).count_ones());
+                    counts[3] += u64::from((lo & hi).count_ones());
+                }
+            }
+            counts[0] = n as u64 - counts[1] - counts[2] - counts[3];
+            if counts[palette_len.min(4)..].iter().any(|&c| c > 0) {
+                return None;
+            }
+            for (t, c) in tally.iter_mut().zip(counts) {
+                *t = c as u32;
+            }
+        }
+        _ => {
+            for i in 0..n {
+                let index = read_index(bytes, i, bits);
+                *tally.get_mut(index).filter(|_| index < palette_len)? += 1;
+            }
+        }
+    }
+    Some(tally)
+}
+
 /// LSB-first packer matching [`read_index`].
 pub(crate) struct IndexWriter<'a> {
     out: &'a mut Vec<u8>,
@@ -79,6 +130,27 @@ mod tests {
         assert_eq!(index_bits(4), 2);
         assert_eq!(index_bits(5), 3);
         assert_eq!(index_bits(24), 5);
+    }
+
+    #[test]
+    fn tallies_match_per_index_reads() {
+        for palette_len in 2..=MAX_PALETTE {
+            let bits = index_bits(palette_len);
+            for n in [0usize, 1, 31, 32, 33, 100, 257] {
+                let values: Vec<usize> = (0..n).map(|i| (i * 5 + i / 3) % palette_len).collect();
+                let mut out = Vec::new();
+                let mut w = IndexWriter::new(&mut out);
+                values.iter().for_each(|&v| w.push(v, bits));
+                w.finish();
+                let mut expected = [0u32; MAX_PALETTE];
+                values.iter().for_each(|&v| expected[v] += 1);
+                assert_eq!(tally_indices(&out, n, bits, palette_len), Some(expected));
+            }
+        }
+        // Index 3 with a three-entry palette is out of range.
+        assert_eq!(tally_indices(&[0b11], 1, 2, 3), None);
+        // Stray padding bits beyond n are ignored.
+        assert_eq!(tally_indices(&[0b1110], 1, 1, 2).map(|t| t[0]), Some(1));
     }
 
     #[test]

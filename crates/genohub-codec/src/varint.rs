@@ -25,10 +25,16 @@ pub(crate) fn unzigzag(value: u64) -> i64 {
 pub(crate) const MAX_GAP_BYTES: usize = 4;
 
 /// Reads a sample gap (a LEB128 varint of at most 4 bytes) and returns it with its byte
-/// length, or `None` if truncated or longer. The 4-byte load and the mask arithmetic
-/// avoid the hard-to-predict "one byte or two" branch that dominates sparse iteration.
+/// length, or `None` if truncated or longer.
 #[inline]
 pub(crate) fn read_gap(bytes: &[u8], pos: usize) -> Option<(u32, usize)> {
+    // Within one variant gaps are mostly all short or all long, so this branch predicts
+    // well and lets the CPU run ahead of the position dependency chain.
+    match bytes.get(pos) {
+        Some(&b) if b < 0x80 => return Some((u32::from(b), 1)),
+        None => return None,
+        _ => {}
+    }
     let Some(chunk) = bytes.get(pos..pos + MAX_GAP_BYTES) else {
         return read_gap_near_end(bytes.get(pos..)?);
     };

@@ -68,6 +68,8 @@ pub fn encode(sites: &[StoredSite], genotypes: &GenotypeBlock) -> Result<Vec<u8>
 pub struct DecodedBlock<'a> {
     pub sites: Vec<StoredSite>,
     pub genotypes: &'a [u8],
+    /// Offset of `genotypes` in the stored value.
+    pub genotypes_at: usize,
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -107,7 +109,8 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedBlock<'_>, StoreError> {
             info: text(sc.bytes())?,
         });
     }
-    Ok(DecodedBlock { sites, genotypes: c.rest() })
+    let genotypes = c.rest();
+    Ok(DecodedBlock { sites, genotypes, genotypes_at: bytes.len() - genotypes.len() })
 }
 
 impl DecodedBlock<'_> {
