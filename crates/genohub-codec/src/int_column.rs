@@ -36,19 +36,23 @@ pub(crate) fn decode(raw: &[u8], n_values: usize, row_len: usize) -> Result<Vec<
     if row_len == 0 || n_values == 0 {
         return if raw.is_empty() { Ok(values) } else { Err(CodecError::Corrupt("integer column has trailing bytes")) };
     }
+    if n_values % row_len != 0 {
+        return Err(CodecError::Corrupt("integer column is not whole rows"));
+    }
     let mut last = vec![0i32; row_len];
     let mut pos = 0usize;
-    for i in 0..n_values {
-        let stored = read_u64(raw, &mut pos)?;
-        if stored == 0 {
-            values.push(MISSING_INT);
-            continue;
+    for _ in 0..n_values / row_len {
+        for slot in last.iter_mut() {
+            let stored = read_u64(raw, &mut pos)?;
+            if stored == 0 {
+                values.push(MISSING_INT);
+                continue;
+            }
+            let value = i64::from(*slot) + varint::unzigzag(stored - 1);
+            let value = i32::try_from(value).ok().filter(|&v| v != MISSING_INT).ok_or(CodecError::Corrupt("integer column value out of range"))?;
+            *slot = value;
+            values.push(value);
         }
-        let slot = &mut last[i % row_len];
-        let value = i64::from(*slot) + varint::unzigzag(stored - 1);
-        let value = i32::try_from(value).ok().filter(|&v| v != MISSING_INT).ok_or(CodecError::Corrupt("integer column value out of range"))?;
-        *slot = value;
-        values.push(value);
     }
     if pos != raw.len() {
         return Err(CodecError::Corrupt("integer column has trailing bytes"));

@@ -31,7 +31,7 @@ impl<'a> SparseExceptions<'a> {
 impl Iterator for SparseExceptions<'_> {
     type Item = (u32, usize);
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<(u32, usize)> {
         if self.next == self.len {
             return None;

@@ -132,22 +132,51 @@ impl<'a> VariantGenotypes<'a> {
     }
 
     fn sparse_counts_in(&self, sparse: &SparseLayout, subset: &SampleSubset) -> GenotypeCounts {
+        let palette = self.palette(sparse);
         let mut tally = [0u64; MAX_PALETTE];
-        let mut inside = 0u64;
+        let exceptions = SparseExceptions::new(&self.view.gt, sparse);
         // Branch-free: membership is a coin flip for a random subset, which a branch
         // would mispredict half the time.
-        for (sample, index) in SparseExceptions::new(&self.view.gt, sparse) {
-            let member = u64::from(subset.contains(sample));
-            inside += member;
-            if let Some(t) = tally.get_mut(index) {
-                *t += member;
+        if palette.len() <= PACKED_LANES {
+            tally_packed(exceptions, subset, &mut tally);
+        } else {
+            for (sample, index) in exceptions {
+                if let Some(t) = tally.get_mut(index) {
+                    *t += u64::from(subset.contains(sample));
+                }
             }
         }
+        let inside: u64 = tally.iter().sum();
         let mut c = GenotypeCounts::default();
         c.add_code(sparse.default, u64::from(subset.len()) - inside);
-        for (entry, &t) in self.palette(sparse).iter().zip(&tally) {
+        for (entry, &t) in palette.iter().zip(&tally) {
             c.add_code(entry.code, t);
         }
         c
+    }
+}
+
+/// Up to four palette counters packed as 16-bit lanes of one register: incrementing an
+/// array slot per exception would serialise on store-to-load forwarding.
+const PACKED_LANES: usize = 4;
+
+fn tally_packed(mut exceptions: SparseExceptions<'_>, subset: &SampleSubset, tally: &mut [u64; MAX_PALETTE]) {
+    loop {
+        let mut packed = 0u64;
+        // A lane can take 65535 increments before it would carry into the next one.
+        let mut room = u16::MAX;
+        for (sample, index) in exceptions.by_ref() {
+            packed += u64::from(subset.contains(sample)) << (16 * (index & 3));
+            room -= 1;
+            if room == 0 {
+                break;
+            }
+        }
+        for (lane, t) in tally.iter_mut().take(PACKED_LANES).enumerate() {
+            *t += (packed >> (16 * lane)) & 0xFFFF;
+        }
+        if room != 0 {
+            return;
+        }
     }
 }

@@ -126,3 +126,28 @@ fn code_helpers() {
     assert_eq!(called_alleles(make(ALT, ABSENT, false)), 1);
     assert_eq!(alt_count(make(ALT, ALT, false)), 2);
 }
+
+#[test]
+fn subset_counts_on_sparse_variant_with_over_65535_exceptions() {
+    // Exceptions differ from 0/0 in all five planes between them, so sparse wins even at
+    // 70,000 exceptions; this crosses the packed-counter flush threshold.
+    let n = 200_000u32;
+    let codes: Vec<u8> = (0..n)
+        .map(|s| match s % 20 {
+            0..=3 => make(ALT, ALT, true),
+            4..=6 => make(MISSING, MISSING, false),
+            _ => make(REF, REF, false),
+        })
+        .collect();
+    let block = GenotypeBlock { n_variants: 1, n_samples: n, codes: codes.clone(), ..GenotypeBlock::default() };
+    let view = BlockView::open(&encode(&block).unwrap()).unwrap();
+    let variant = view.variant(0);
+    assert!(variant.is_sparse());
+    assert_eq!(variant.exception_count(), 70_000);
+    let kept: Vec<u32> = (0..n).filter(|s| s % 3 != 0).collect();
+    let subset = SampleSubset::from_sorted_indices(n, &kept).unwrap();
+    let mut expected = GenotypeCounts::default();
+    kept.iter().for_each(|&s| expected.add_code(codes[s as usize], 1));
+    assert_eq!(variant.counts_in(&subset), expected);
+    assert_eq!(variant.counts_in(&SampleSubset::all(n)), variant.counts());
+}

@@ -103,12 +103,29 @@ pub fn canonical_with(vcf: &str, ad_is_r: bool) -> Vec<Canon> {
                 m
             })
             .collect();
-        let mut site: Vec<String> = [0, 1, 2, 3, 4, 6, 7].iter().map(|&i| f[i].to_string()).collect();
+        let mut site: Vec<String> = [0, 1, 2, 3, 4, 6].iter().map(|&i| f[i].to_string()).collect();
+        site.push(numeric_info(f[7]));
         site.push(names.len().to_string());
         out.push(Canon { site, qual: f[5].parse::<f64>().ok().map(|q| format!("{:.5e}", q as f32)), samples });
     }
     out.sort_by(|a, b| a.partial_cmp(b).unwrap());
     out
+}
+
+/// INFO with numbers as 32-bit floats print them: bcftools re-serialises the values of a
+/// record it splits (`2.510` becomes `2.51`), genohub keeps the text.
+fn numeric_info(info: &str) -> String {
+    let value = |v: &str| match v.parse::<f32>() {
+        Ok(x) if !v.is_empty() => x.to_string(),
+        _ => v.to_string(),
+    };
+    info.split(';')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => format!("{k}={}", v.split(',').map(value).collect::<Vec<_>>().join(",")),
+            None => kv.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// `bcftools norm -m- [-f ref]` of a file, as text.
