@@ -99,7 +99,8 @@ impl ParseContext<'_> {
 
     fn parse_fields(&self, raw: &[u8], line: u64, warnings: &mut Vec<Warning>) -> Result<ParsedLine, FormatError> {
         let text = std::str::from_utf8(raw).map_err(|_| self.err(line, "line", "not valid UTF-8"))?;
-        let mut fields = text.split('\t');
+        // Sample columns stay one string: the GT-only fast path scans its bytes directly.
+        let mut fields = text.splitn(10, '\t');
         let mut next = |name: &str| fields.next().ok_or_else(|| self.err(line, name, "missing column (fewer than 8 tab-separated columns)"));
         let chrom = next("CHROM")?;
         let pos_text = next("POS")?;
@@ -110,7 +111,7 @@ impl ParseContext<'_> {
         let filter = next("FILTER")?;
         let info = next("INFO")?;
         let format = fields.next();
-        let samples: Vec<&str> = fields.collect();
+        let sample_text = fields.next();
 
         let pos: u64 = pos_text.parse().map_err(|_| self.err(line, "POS", format!("not a non-negative integer: {pos_text:?}")))?;
         if let Some(w) = validate::contig_name(chrom, self.header.version, true).map_err(|m| self.err(line, "CHROM", m))? {
@@ -135,17 +136,26 @@ impl ParseContext<'_> {
         validate::info(info, self.header, alts.len(), warnings).map_err(|(k, m)| self.err(line, format!("INFO/{k}"), m))?;
 
         let n_samples = self.header.samples.len();
-        if samples.len() != n_samples {
-            let found = samples.len();
-            return Err(self.err(line, "samples", format!("{found} sample columns but the header names {n_samples} samples")));
-        }
         if format.is_none() && n_samples > 0 {
             return Err(self.err(line, "FORMAT", "missing while the header names samples"));
         }
-
-        let genotypes = match format {
-            Some(f) if n_samples > 0 => Some(self.parse_samples(f, &samples, alts.len(), line, warnings)?),
+        let fast = match (format, sample_text) {
+            (Some("GT"), Some(t)) if n_samples > 0 => gt_only(t.as_bytes(), n_samples, alts.len() as u32),
             _ => None,
+        };
+        let genotypes = match fast {
+            Some(alleles) => Some(RawGenotypes { alleles, extended: Vec::new(), dp: None, gq: None, ad: None, has_gt: true, n_samples }),
+            None => {
+                let samples: Vec<&str> = sample_text.map(|t| t.split('\t').collect()).unwrap_or_default();
+                if samples.len() != n_samples {
+                    let found = samples.len();
+                    return Err(self.err(line, "samples", format!("{found} sample columns but the header names {n_samples} samples")));
+                }
+                match format {
+                    Some(f) if n_samples > 0 => Some(self.parse_samples(f, &samples, alts.len(), line, warnings)?),
+                    _ => None,
+                }
+            }
         };
 
         let is_non_ref = |a: &&str| *a == "<NON_REF>" || *a == "<*>";
@@ -363,6 +373,35 @@ fn parse_int(text: Option<&str>) -> Result<i32, String> {
     }
 }
 
+/// The common shape of large cohorts, FORMAT `GT` with every call `a|b` or `a/b` (single-digit
+/// alleles or `.`), parsed in one pass over the bytes. Anything else returns None and the
+/// line takes the general path, which also produces the precise error.
+fn gt_only(text: &[u8], n_samples: usize, n_alt: u32) -> Option<Vec<SimpleGt>> {
+    let allele = |b: u8| -> Option<u32> {
+        match b {
+            b'.' => Some(MISSING_ALLELE),
+            b'0'..=b'9' if ((b - b'0') as u32) <= n_alt => Some((b - b'0') as u32),
+            _ => None,
+        }
+    };
+    if text.len() + 1 != 4 * n_samples {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n_samples);
+    for call in text.chunks(4) {
+        if call.len() == 4 && call[3] != b'\t' {
+            return None;
+        }
+        let phased = match call[1] {
+            b'|' => true,
+            b'/' => false,
+            _ => return None,
+        };
+        out.push(SimpleGt { a1: allele(call[0])?, a2: allele(call[2])?, haploid: false, phased });
+    }
+    Some(out)
+}
+
 /// Colon-separated sub-fields of one sample column, split lazily.
 struct SubFields<'a> {
     parts: smallvec_like::Parts<'a>,
@@ -578,5 +617,22 @@ impl RawGenotypes {
             out
         });
         Calls { codes, extended, dp: self.dp.clone(), gq: self.gq.clone(), ad }
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    #[test]
+    fn gt_only_parses_the_common_shape_and_declines_the_rest() {
+        let g = gt_only(b"0|1\t./.\t1/1", 3, 1).unwrap();
+        assert_eq!(g[0], SimpleGt { a1: 0, a2: 1, haploid: false, phased: true });
+        assert_eq!(g[1], SimpleGt { a1: MISSING_ALLELE, a2: MISSING_ALLELE, haploid: false, phased: false });
+        assert_eq!(g[2], SimpleGt { a1: 1, a2: 1, haploid: false, phased: false });
+        assert!(gt_only(b"0|1\t1", 2, 1).is_none(), "haploid call: general path");
+        assert!(gt_only(b"0|2\t0|0", 2, 1).is_none(), "allele out of range: general path reports it");
+        assert!(gt_only(b"0|1\t0|0\t0|0", 2, 1).is_none(), "sample count mismatch: general path reports it");
+        assert!(gt_only(b"0|1x0|0", 2, 1).is_none());
     }
 }
