@@ -40,10 +40,12 @@ impl Store {
         let contigs = self.contigs()?;
         let manifests = self.committed_batches()?;
         let resolved = self.resolve_samples(&req.samples)?;
-        let batches: BTreeSet<BatchId> = match req.samples {
-            SampleSelection::All => manifests.iter().map(|m| m.id).collect(),
-            SampleSelection::Names(_) => resolved.by_batch.keys().copied().collect(),
-        };
+        // Batches holding a selected sample; with no selection also sites-only batches. A batch
+        // whose samples were all superseded (`--replace`) shows nothing.
+        let mut batches: BTreeSet<BatchId> = resolved.by_batch.keys().copied().collect();
+        if matches!(req.samples, SampleSelection::All) {
+            batches.extend(manifests.iter().filter(|m| m.samples.is_empty()).map(|m| m.id));
+        }
         let callable_batches = if resolved.by_batch.len() > 1 { resolved.by_batch.keys().copied().collect() } else { BTreeSet::new() };
         let spans = self.spans(&contigs, &req.regions)?;
         let header = output_header(&contigs, &manifests, &batches, &resolved);

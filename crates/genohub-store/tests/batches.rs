@@ -93,6 +93,10 @@ fn sample_already_present_needs_replace_and_replacement_wins() {
     assert_eq!((s.batch, s.replaced.len()), (m.id, 1));
     assert_eq!(store.samples().unwrap().len(), 8);
     let names = |c: &str| SampleSelection::Names((1..=4).map(|i| format!("{c}/SIM{i:05}")).collect());
+    // The superseded batch no longer contributes sites: everything shown comes from the
+    // replacement and the other center, which hold the same cohort.
+    let all = canonical(&view(&store, &[], SampleSelection::All));
+    assert_eq!(all.len(), canonical(&view(&store, &[], names("other"))).len());
     let got = canonical(&view(&store, &[], names("c")));
     let want = canonical(&view(&store, &[], names("other")));
     assert_eq!(got.len(), want.len());
