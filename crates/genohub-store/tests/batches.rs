@@ -231,3 +231,53 @@ fn genome_build_is_recognised_and_odd_contig_lengths_warned() {
     assert_eq!(m.build, None);
     assert!(m.warnings.iter().any(|w| w.first.contains("##contig 1 has length 1000")), "{:?}", m.warnings);
 }
+
+#[test]
+fn reference_checks_follow_check_ref_and_name_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = CohortParams { samples: 4, length: 100_000, seed: 11, ..Default::default() };
+    let fa = dir.path().join("ref.fa");
+    genohub_sim::write_cohort(&params, &dir.path().join("unused.vcf.gz"), Some(&fa)).unwrap();
+    let text = cohort_text_with(&params);
+    let lines: Vec<&str> = text.lines().collect();
+    let header_lines = lines.iter().take_while(|l| l.starts_with('#')).count();
+    // Corrupt the REF of the first SNP after line 50 to a different base.
+    let (at, line) = lines
+        .iter()
+        .enumerate()
+        .skip(header_lines + 50)
+        .find(|(_, l)| {
+            let f: Vec<&str> = l.split('\t').collect();
+            f[3].len() == 1 && f[4].len() == 1
+        })
+        .unwrap();
+    let mut f: Vec<String> = line.split('\t').map(String::from).collect();
+    let alt = f[4].clone();
+    f[3] = ["A", "C", "G", "T"].iter().find(|b| **b != f[3] && **b != alt).unwrap().to_string();
+    let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    edited[at] = f.join("\t");
+    let bad = write(dir.path(), "bad.vcf", &(edited.join("\n") + "\n"));
+    let with = |check_ref| IngestOptions { reference: Some(fa.clone()), check_ref, ..opts("c") };
+
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    let err = store.ingest(&bad, &with(genohub_store::RefCheck::Error), &NoProgress).unwrap_err().to_string();
+    assert!(err.contains(&format!("line {}", at + 1)) && err.contains("field REF"), "{err}");
+    assert!(store.batches().unwrap().is_empty());
+
+    let warn = store.ingest(&bad, &with(genohub_store::RefCheck::Warn), &NoProgress).unwrap();
+    assert!(warn.warnings.iter().any(|w| w.kind == "REF mismatch"), "{:?}", warn.warnings);
+    let dir2 = tempfile::tempdir().unwrap();
+    let store2 = Store::open(&dir2.path().join("s")).unwrap();
+    let skip = store2.ingest(&bad, &with(genohub_store::RefCheck::Skip), &NoProgress).unwrap();
+    assert_eq!(skip.variants + 1, warn.variants, "the mismatching record is excluded");
+
+    let other = write(dir.path(), "other.vcf", &text.replace("chr20\t", "chr21\t").replace("ID=chr20", "ID=chr21"));
+    let err = store2.ingest(&other, &IngestOptions { center: "c2".into(), ..with(genohub_store::RefCheck::Error) }, &NoProgress).unwrap_err().to_string();
+    assert!(err.contains("contig chr21 is not in the reference FASTA") && err.contains("field CHROM"), "{err}");
+}
+
+fn cohort_text_with(params: &CohortParams) -> String {
+    let mut out = Vec::new();
+    genohub_sim::write_cohort_vcf(params, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
