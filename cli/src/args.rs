@@ -3,6 +3,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use genohub_store::RefCheck;
 
+pub use crate::analysis_args::{AfDistArgs, AssocArgs, CohortCommand, FreqArgs};
+
 #[derive(Parser)]
 #[command(name = "genohub", version, about = "Genomics data hub: a compressed variant store with cohort analysis")]
 pub struct Cli {
@@ -43,6 +45,15 @@ pub enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Named sample sets for analyses.
+    #[command(subcommand)]
+    Cohort(CohortCommand),
+    /// Per-variant AC, AN, AF, genotype counts and HWE p-value (bcftools +fill-tags, plink2 --freq/--hardy).
+    Freq(FreqArgs),
+    /// Allele-frequency spectrum (bcftools +af-dist), optionally plotted.
+    Afdist(AfDistArgs),
+    /// Case/control association per variant (Fisher exact or logistic regression).
+    Assoc(AssocArgs),
     /// Synthetic data.
     #[command(subcommand)]
     Simulate(SimulateCommand),

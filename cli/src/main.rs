@@ -1,5 +1,7 @@
 //! The `genohub` command: parses arguments, calls the library crates, prints. Nothing more.
 
+mod analysis_args;
+mod analysis_cmd;
 mod args;
 mod demo;
 mod progress;
@@ -148,6 +150,10 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
         }
+        Command::Cohort(c) => analysis_cmd::cohort(&store_dir, c)?,
+        Command::Freq(a) => analysis_cmd::freq(&store_dir, a)?,
+        Command::Afdist(a) => analysis_cmd::afdist(&store_dir, a, cli.quiet)?,
+        Command::Assoc(a) => analysis_cmd::assoc(&store_dir, a)?,
         Command::Simulate(SimulateCommand::Cohort(a)) => {
             let params =
                 genohub_sim::CohortParams { samples: a.samples, length: a.length, seed: a.seed, contig: a.contig, with_depth: a.depth, ..Default::default() };

@@ -20,7 +20,10 @@ pub const CALLABLE: &str = "callable";
 /// batch can be removed without scanning the genome.
 pub const BATCH_KEYS: &str = "batch_keys";
 
-pub const ALL: [&str; 9] = [META, CONTIGS, BATCHES, FILES, SAMPLES, SAMPLE_NAMES, BLOCKS, CALLABLE, BATCH_KEYS];
+/// Named cohorts (sample sets, later rules): name → definition JSON.
+pub const COHORTS: &str = "cohorts";
+
+pub const ALL: [&str; 10] = [META, CONTIGS, BATCHES, FILES, SAMPLES, SAMPLE_NAMES, BLOCKS, CALLABLE, BATCH_KEYS, COHORTS];
 
 /// One-byte tags of the column families a batch writes into, used inside [`BATCH_KEYS`].
 pub fn tag(cf: &str) -> u8 {

@@ -65,7 +65,11 @@ impl Engine {
         // table's statistics.
         opts.set_max_file_opening_threads(1);
         opts.set_skip_stats_update_on_db_open(true);
-        let cfs = cf::ALL.iter().map(|name| ColumnFamilyDescriptor::new(*name, cf_options(name)));
+        // A read-only open cannot create families; one added by a newer genohub is then simply
+        // empty (a read-write open creates it).
+        let present: Vec<String> = if read_only { DB::list_cf(&opts, path).unwrap_or_default() } else { Vec::new() };
+        let wanted = cf::ALL.iter().filter(|name| !read_only || present.iter().any(|p| p == *name));
+        let cfs = wanted.map(|name| ColumnFamilyDescriptor::new(*name, cf_options(name)));
         let db = if read_only { DB::open_cf_descriptors_read_only(&opts, path, cfs, false) } else { DB::open_cf_descriptors(&opts, path, cfs) };
         let db = db.map_err(|e| {
             let msg = e.to_string();
@@ -82,21 +86,33 @@ impl Engine {
         self.read_only
     }
 
-    fn handle(&self, name: &str) -> &rocksdb::ColumnFamily {
-        self.db.cf_handle(name).expect("column families are created at open")
+    /// Every family exists after a read-write open; a read-only open of an older store may
+    /// lack one, which reads as empty.
+    fn handle(&self, name: &str) -> Option<&rocksdb::ColumnFamily> {
+        let h = self.db.cf_handle(name);
+        debug_assert!(h.is_some() || self.read_only, "column family {name} missing from a read-write store");
+        h
+    }
+
+    fn writable_handle(&self, name: &str) -> Result<&rocksdb::ColumnFamily, StoreError> {
+        self.handle(name).ok_or_else(|| StoreError::Engine(format!("column family {name} is missing")))
     }
 
     pub fn get(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.db.get_cf(self.handle(cf), key)?)
+        match self.handle(cf) {
+            Some(h) => Ok(self.db.get_cf(h, key)?),
+            None => Ok(None),
+        }
     }
 
     /// Applies a batch atomically; `sync` makes it durable before returning.
     pub fn write(&self, batch: Batch, sync: bool) -> Result<(), StoreError> {
         let mut wb = rocksdb::WriteBatch::default();
         for (cf, key, value) in &batch.ops {
+            let h = self.writable_handle(cf)?;
             match value {
-                Some(v) => wb.put_cf(self.handle(cf), key, v),
-                None => wb.delete_cf(self.handle(cf), key),
+                Some(v) => wb.put_cf(h, key, v),
+                None => wb.delete_cf(h, key),
             }
         }
         let mut wo = WriteOptions::default();
@@ -110,7 +126,11 @@ impl Engine {
         if let Some(end) = end {
             ro.set_iterate_upper_bound(end.to_vec());
         }
-        self.db.iterator_cf_opt(self.handle(cf), ro, IteratorMode::From(start, Direction::Forward)).map(|r| r.map_err(StoreError::from))
+        self.handle(cf)
+            .map(|h| self.db.iterator_cf_opt(h, ro, IteratorMode::From(start, Direction::Forward)))
+            .into_iter()
+            .flatten()
+            .map(|r| r.map_err(StoreError::from))
     }
 
     pub fn scan_prefix(&self, cf: &str, prefix: &[u8]) -> impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), StoreError>> + '_ {
@@ -120,12 +140,16 @@ impl Engine {
 
     /// Drops deleted data from files now rather than eventually (used after removals).
     pub fn compact(&self, cf: &str) {
-        self.db.compact_range_cf(self.handle(cf), None::<&[u8]>, None::<&[u8]>);
+        if let Some(h) = self.handle(cf) {
+            self.db.compact_range_cf(h, None::<&[u8]>, None::<&[u8]>);
+        }
     }
 
     pub fn flush(&self) -> Result<(), StoreError> {
         for name in cf::ALL {
-            self.db.flush_cf(self.handle(name))?;
+            if let Some(h) = self.handle(name) {
+                self.db.flush_cf(h)?;
+            }
         }
         Ok(())
     }
@@ -141,4 +165,35 @@ pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_open_of_an_older_store_reads_a_missing_family_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        {
+            // A store written before the last family existed.
+            let mut opts = Options::default();
+            opts.create_if_missing(true);
+            opts.create_missing_column_families(true);
+            let older: Vec<&str> = cf::ALL[..cf::ALL.len() - 1].to_vec();
+            let db = DB::open_cf(&opts, &path, &older).unwrap();
+            db.put_cf(db.cf_handle(cf::META).unwrap(), b"k", b"v").unwrap();
+        }
+        let newest = cf::ALL[cf::ALL.len() - 1];
+        let ro = Engine::open(&path, true).unwrap();
+        assert_eq!(ro.get(cf::META, b"k").unwrap().as_deref(), Some(&b"v"[..]));
+        assert_eq!(ro.get(newest, b"k").unwrap(), None);
+        assert_eq!(ro.scan(newest, &[], None).count(), 0);
+        drop(ro);
+        let rw = Engine::open(&path, false).unwrap();
+        let mut b = Batch::default();
+        b.put(newest, b"k", b"w");
+        rw.write(b, false).unwrap();
+        assert_eq!(rw.get(newest, b"k").unwrap().as_deref(), Some(&b"w"[..]));
+    }
 }

@@ -8,6 +8,7 @@ pub mod accumulate;
 pub mod block;
 pub mod callable;
 pub mod cf;
+pub mod cohort;
 pub mod engine;
 pub mod error;
 pub mod ingest;
@@ -20,6 +21,7 @@ pub mod store;
 pub mod varint;
 pub mod view;
 
+pub use cohort::{CohortDefinition, CohortRecord, SampleKey};
 pub use error::StoreError;
 pub use ingest::{IngestOptions, NoProgress, Progress};
 pub use manifest::{BatchManifest, BatchStatus, ContigRecord, SampleRecord};

@@ -1,0 +1,257 @@
+//! Case/control association per variant: the allelic Fisher exact test, or logistic regression
+//! of case status on alt-allele dosage (+ covariates) with plink2's firth-fallback.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use genohub_codec::{code, GenotypeCounts};
+use genohub_store::{Region, ResolvedSamples, SampleRecord, Store, StoreError};
+use ndarray::{Array1, Array2};
+use serde::Serialize;
+
+use crate::covariates::Covariates;
+use crate::error::{AnalysisError, Result};
+use crate::fisher::{fisher_exact, Table, Z95};
+use crate::logistic::{firth, logistic, wald_p};
+use crate::number::fmt_f64;
+use crate::plan::ScanPlan;
+use crate::samples::{resolve, SampleSource};
+use crate::scan::{scan, Site};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssocTest {
+    Fisher,
+    Logistic,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssocRequest {
+    pub regions: Vec<Region>,
+    pub cases: SampleSource,
+    pub controls: SampleSource,
+    pub test: AssocTest,
+    /// Logistic only.
+    pub covariates: Option<Covariates>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Fisher,
+    Logistic,
+    Firth,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssocRow {
+    pub chrom: String,
+    pub pos: u64,
+    pub id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    #[serde(rename = "alt")]
+    pub alternate: String,
+    pub case_ac: u64,
+    pub case_an: u64,
+    pub control_ac: u64,
+    pub control_an: u64,
+    pub test: Method,
+    /// Alleles in the table (Fisher) or samples in the regression (logistic).
+    pub obs: u64,
+    pub odds_ratio: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// Standard error of ln(OR) (logistic; Woolf's for Fisher).
+    pub se_log_or: f64,
+    pub p: f64,
+    /// Why no estimate was possible (e.g. `CONST_DOSAGE`, `NO_CONVERGENCE`).
+    pub error: Option<&'static str>,
+}
+
+impl AssocRow {
+    pub const TSV_HEADER: &'static str =
+        "#CHROM\tPOS\tID\tREF\tALT\tCASE_AC\tCASE_AN\tCTRL_AC\tCTRL_AN\tTEST\tOBS_CT\tOR\tCI95_LOW\tCI95_HIGH\tLOG_OR_SE\tP\tERRCODE";
+
+    pub fn write_tsv(&self, out: &mut Vec<u8>) {
+        let test = match self.test {
+            Method::Fisher => "FISHER",
+            Method::Logistic => "LOGISTIC",
+            Method::Firth => "FIRTH",
+        };
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{test}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            self.chrom,
+            self.pos,
+            self.id,
+            self.reference,
+            self.alternate,
+            self.case_ac,
+            self.case_an,
+            self.control_ac,
+            self.control_an,
+            self.obs,
+            fmt_f64(self.odds_ratio),
+            fmt_f64(self.ci_low),
+            fmt_f64(self.ci_high),
+            fmt_f64(self.se_log_or),
+            fmt_f64(self.p),
+            self.error.unwrap_or(".")
+        );
+    }
+}
+
+/// Everything a per-site test needs, fixed before the scan.
+struct Design {
+    test: AssocTest,
+    /// Covariate values of cases then controls.
+    covariates: Vec<Vec<f64>>,
+    n_covariates: usize,
+}
+
+/// Refuses overlapping groups, naming the shared samples.
+fn check_disjoint(cases: &ResolvedSamples, controls: &ResolvedSamples) -> Result<()> {
+    let ids: HashSet<u32> = cases.samples.iter().map(|s| s.id).collect();
+    let shared: Vec<String> = controls.samples.iter().filter(|s| ids.contains(&s.id)).map(|s| format!("{}/{}", s.center, s.name)).collect();
+    if shared.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = shared.iter().take(5).map(String::as_str).collect();
+    Err(AnalysisError::input(format!(
+        "cases and controls overlap in {} sample(s): {}{}",
+        shared.len(),
+        shown.join(", "),
+        if shared.len() > 5 { ", ..." } else { "" }
+    )))
+}
+
+pub fn assoc(store: &Store, req: &AssocRequest, mut sink: impl FnMut(AssocRow) -> Result<(), StoreError>) -> Result<u64> {
+    let cases = resolve(store, &req.cases).map_err(|e| AnalysisError::input(format!("cases: {e}")))?;
+    let controls = resolve(store, &req.controls).map_err(|e| AnalysisError::input(format!("controls: {e}")))?;
+    check_disjoint(&cases, &controls)?;
+    let everyone: Vec<&SampleRecord> = cases.samples.iter().chain(&controls.samples).collect();
+    let covariates = match (&req.covariates, req.test) {
+        (Some(c), AssocTest::Logistic) => c.for_samples(&everyone)?,
+        (Some(_), AssocTest::Fisher) => return Err(AnalysisError::input("covariates need --test logistic (Fisher's test takes none)")),
+        (None, _) => vec![Vec::new(); everyone.len()],
+    };
+    let design = Design { test: req.test, n_covariates: req.covariates.as_ref().map_or(0, |c| c.names.len()), covariates };
+    let plan = ScanPlan::new(store, &[&cases, &controls], &req.regions)?;
+    let mut n = 0;
+    scan(
+        store,
+        &plan,
+        |site| Ok(Some(test_site(&design, site))),
+        |row| {
+            n += 1;
+            sink(row)
+        },
+    )?;
+    Ok(n)
+}
+
+fn base_row(site: &Site, c: &GenotypeCounts, k: &GenotypeCounts, test: Method) -> AssocRow {
+    AssocRow {
+        chrom: site.contig.to_string(),
+        pos: site.site.pos,
+        id: site.site.id.clone(),
+        reference: site.site.reference.clone(),
+        alternate: site.site.alternate.clone(),
+        case_ac: c.ac,
+        case_an: c.an,
+        control_ac: k.ac,
+        control_an: k.an,
+        test,
+        obs: 0,
+        odds_ratio: f64::NAN,
+        ci_low: f64::NAN,
+        ci_high: f64::NAN,
+        se_log_or: f64::NAN,
+        p: f64::NAN,
+        error: None,
+    }
+}
+
+fn test_site(d: &Design, site: &Site) -> AssocRow {
+    let (c, k) = (site.counts(0), site.counts(1));
+    match d.test {
+        AssocTest::Fisher => {
+            let t = Table { a: c.ac, b: c.an - c.ac, c: k.ac, d: k.an - k.ac };
+            let r = fisher_exact(t);
+            let mut row = base_row(site, &c, &k, Method::Fisher);
+            row.obs = c.an + k.an;
+            row.odds_ratio = r.odds_ratio;
+            row.ci_low = r.ci_low;
+            row.ci_high = r.ci_high;
+            row.se_log_or = if r.ci_low.is_nan() { f64::NAN } else { (1.0 / t.a as f64 + 1.0 / t.b as f64 + 1.0 / t.c as f64 + 1.0 / t.d as f64).sqrt() };
+            row.p = r.p;
+            row
+        }
+        AssocTest::Logistic => regress(d, site, &c, &k),
+    }
+}
+
+/// Alt-allele dosage of a complete diploid call; None for anything else (missing, half,
+/// haploid or polyploid calls are left out of the regression, as plink2 does with missing).
+fn dosage(c: u8) -> Option<f64> {
+    (c != code::EXTENDED && !code::is_haploid(c) && code::first(c) <= code::ALT && code::second(c) <= code::ALT).then(|| f64::from(code::alt_count(c)))
+}
+
+fn regress(d: &Design, site: &Site, c: &GenotypeCounts, k: &GenotypeCounts) -> AssocRow {
+    let mut codes = Vec::new();
+    let mut rows: Vec<f64> = Vec::new();
+    let mut y: Vec<f64> = Vec::new();
+    let p = 2 + d.n_covariates;
+    // (alt, ref) allele counts of cases and controls among the samples used.
+    let mut cells = [[0u64; 2]; 2];
+    let mut sample = 0;
+    for (group, status) in [(0usize, 1.0f64), (1, 0.0)] {
+        site.codes(group, &mut codes);
+        for &code in &codes {
+            if let Some(g) = dosage(code) {
+                rows.push(1.0);
+                rows.push(g);
+                rows.extend_from_slice(&d.covariates[sample]);
+                y.push(status);
+                cells[group][0] += g as u64;
+                cells[group][1] += 2 - g as u64;
+            }
+            sample += 1;
+        }
+    }
+    let mut row = base_row(site, c, k, Method::Logistic);
+    let n = y.len();
+    row.obs = n as u64;
+    let x = Array2::from_shape_vec((n, p), rows).expect("rows have p values each");
+    let y = Array1::from(y);
+    let g = x.column(1);
+    if g.iter().all(|&v| v == g[0]) {
+        row.error = Some("CONST_DOSAGE");
+        return row;
+    }
+    if y.iter().all(|&v| v == y[0]) {
+        row.error = Some("CONST_STATUS");
+        return row;
+    }
+    let zero_cell = cells.iter().flatten().any(|&v| v == 0);
+    let fit = if zero_cell { None } else { logistic(x.view(), &y) };
+    let fit = match fit {
+        Some(f) => Some(f),
+        None => {
+            row.test = Method::Firth;
+            firth(x.view(), &y)
+        }
+    };
+    match fit {
+        Some(f) => {
+            let (b, se) = (f.beta[1], f.se[1]);
+            row.odds_ratio = b.exp();
+            row.se_log_or = se;
+            row.ci_low = (b - Z95 * se).exp();
+            row.ci_high = (b + Z95 * se).exp();
+            row.p = wald_p(b / se);
+        }
+        None => row.error = Some("NO_CONVERGENCE"),
+    }
+    row
+}
