@@ -1,11 +1,13 @@
 //! Encode / decode / count throughput on a 10,000-sample block whose allele counts follow
-//! the neutral site-frequency spectrum (P(i alt alleles) ∝ 1/i), i.e. mostly rare.
+//! the neutral site-frequency spectrum (P(i alt alleles) ∝ 1/i), i.e. mostly rare, with
+//! alleles drawn independently (no linkage: sparse and dense records only); and the same
+//! spectrum on haplotype mosaics (linkage disequilibrium: mostly PBWT records).
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use genohub_codec::code::{make, ALT, MISSING, REF};
-use genohub_codec::{decode, encode, BlockView, GenotypeBlock, GenotypeCounts, SampleSubset};
+use genohub_codec::{decode, encode, BlockView, GenotypeBlock, GenotypeCounts, LayoutKind, SampleSubset};
 
 const N_SAMPLES: u32 = 10_000;
 const N_VARIANTS: u32 = 1_000;
@@ -66,6 +68,35 @@ fn sfs_block(with_format_fields: bool) -> GenotypeBlock {
     GenotypeBlock { n_variants: N_VARIANTS, n_samples: N_SAMPLES, codes, extended: Vec::new(), dp, gq, ad: None }
 }
 
+/// Haplotypes copy one of `FOUNDERS` founders and switch with probability 1/1000 per
+/// variant; a variant's alt allele sits on a random set of founders whose share follows
+/// the neutral spectrum.
+fn linked_block() -> GenotypeBlock {
+    const FOUNDERS: usize = 64;
+    let mut rng = Rng(7);
+    let n = N_SAMPLES as usize;
+    let mut copying: Vec<usize> = (0..2 * n).map(|_| rng.below(FOUNDERS as u64) as usize).collect();
+    let mut codes = Vec::with_capacity(n * N_VARIANTS as usize);
+    for _ in 0..N_VARIANTS {
+        let carriers = ((FOUNDERS as f64).powf(rng.unit()) as usize).clamp(1, FOUNDERS - 1);
+        let mut alt = [false; FOUNDERS];
+        for _ in 0..carriers {
+            alt[rng.below(FOUNDERS as u64) as usize] = true;
+        }
+        for founder in copying.iter_mut() {
+            if rng.below(1000) == 0 {
+                *founder = rng.below(FOUNDERS as u64) as usize;
+            }
+        }
+        for s in 0..n {
+            let allele = |h: usize| if alt[copying[h]] { ALT } else { REF };
+            let code = if rng.below(1000) < MISSING_PER_MILLE { make(MISSING, MISSING, false) } else { make(allele(2 * s), allele(2 * s + 1), true) };
+            codes.push(code);
+        }
+    }
+    GenotypeBlock { n_variants: N_VARIANTS, n_samples: N_SAMPLES, codes, ..GenotypeBlock::default() }
+}
+
 fn count_all(view: &BlockView) -> GenotypeCounts {
     let mut total = GenotypeCounts::default();
     for variant in view.variants() {
@@ -81,14 +112,23 @@ fn bench(c: &mut Criterion) {
     let gt_bytes = encode(&gt_block).unwrap();
     let full_bytes = encode(&full_block).unwrap();
     let view = BlockView::open(&gt_bytes).unwrap();
-    let sparse = view.variants().filter(|v| v.is_sparse()).count();
+    let kinds = |view: &BlockView| [LayoutKind::Sparse, LayoutKind::Dense, LayoutKind::Pbwt].map(|k| view.variants().filter(|v| v.layout_kind() == k).count());
+    let [sparse, dense, pbwt] = kinds(&view);
     println!(
         "block {N_VARIANTS} variants x {N_SAMPLES} samples: GT-only {} B ({:.4} B/call), \
-         GT+DP+GQ {} B; {sparse} sparse / {} dense variants",
+         GT+DP+GQ {} B; {sparse} sparse / {dense} dense / {pbwt} PBWT variants",
         gt_bytes.len(),
         gt_bytes.len() as f64 / calls as f64,
         full_bytes.len(),
-        N_VARIANTS as usize - sparse,
+    );
+    let linked = linked_block();
+    let linked_bytes = encode(&linked).unwrap();
+    let linked_view = BlockView::open(&linked_bytes).unwrap();
+    let [sparse, dense, pbwt] = kinds(&linked_view);
+    println!(
+        "linked block: {} B ({:.4} B/call); {sparse} sparse / {dense} dense / {pbwt} PBWT variants",
+        linked_bytes.len(),
+        linked_bytes.len() as f64 / calls as f64
     );
     let half: Vec<u32> = (0..N_SAMPLES).step_by(2).collect();
     let subset = SampleSubset::from_sorted_indices(N_SAMPLES, &half).unwrap();
@@ -102,6 +142,8 @@ fn bench(c: &mut Criterion) {
     group.bench_function("open_view", |b| b.iter(|| BlockView::open(black_box(&gt_bytes))));
     group.bench_function("counts_open_view", |b| b.iter(|| count_all(black_box(&view))));
     group.bench_function("open_then_counts", |b| b.iter(|| count_all(&BlockView::open(black_box(&gt_bytes)).unwrap())));
+    group.bench_function("encode_linked", |b| b.iter(|| encode(black_box(&linked))));
+    group.bench_function("open_then_counts_linked", |b| b.iter(|| count_all(&BlockView::open(black_box(&linked_bytes)).unwrap())));
     group.throughput(Throughput::Elements(calls / 2));
     group.bench_function("counts_in_half_subset", |b| {
         b.iter(|| {

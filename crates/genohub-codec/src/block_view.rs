@@ -1,15 +1,19 @@
+use std::sync::OnceLock;
+
 use crate::error::CodecError;
 use crate::extended_call::ExtendedCall;
 use crate::genotype_block::GenotypeBlock;
 use crate::gt_parser;
 use crate::header::{Header, SectionKind};
 use crate::int_column;
+use crate::pbwt::{self, SlotBits};
 use crate::section;
 use crate::variant_genotypes::VariantGenotypes;
 use crate::variant_layout::{PaletteEntry, VariantLayout};
 
 /// Lazy view for analytics: the GT section is decompressed and validated once at
-/// [`open`](Self::open); DP/GQ/AD stay compressed until asked for.
+/// [`open`](Self::open); PBWT records are replayed into bit planes on first access to one
+/// of them; DP/GQ/AD stay compressed until asked for.
 pub struct BlockView {
     pub(crate) n_variants: u32,
     pub(crate) n_samples: u32,
@@ -18,6 +22,9 @@ pub struct BlockView {
     pub(crate) palette: Vec<PaletteEntry>,
     pub(crate) extended: Vec<ExtendedCall>,
     pub(crate) extended_start: Vec<u32>,
+    n_pbwt: u32,
+    /// Slot bits of the PBWT records, replayed on first use (see [`crate::pbwt`]).
+    pbwt_bits: OnceLock<Vec<u64>>,
     dp: Option<CompressedColumn>,
     gq: Option<CompressedColumn>,
     ad: Option<CompressedColumn>,
@@ -44,10 +51,21 @@ impl BlockView {
             palette: parsed.palette,
             extended: parsed.extended,
             extended_start: parsed.extended_start,
+            n_pbwt: parsed.n_pbwt,
+            pbwt_bits: OnceLock::new(),
             dp: column(SectionKind::Dp),
             gq: column(SectionKind::Gq),
             ad: column(SectionKind::Ad),
         })
+    }
+
+    /// Slot bits of the PBWT record with this ordinal. The first call replays all PBWT
+    /// records of the block: O(2N) per record.
+    pub(crate) fn pbwt_bits(&self, ordinal: u32) -> SlotBits<'_> {
+        let bits = self.pbwt_bits.get_or_init(|| pbwt::materialize(&self.gt, &self.layouts, &self.palette, self.n_samples as usize, self.n_pbwt as usize));
+        let len = 2 * (self.n_samples as usize).div_ceil(64);
+        let at = ordinal as usize * len;
+        SlotBits(bits.get(at..at + len).unwrap_or(&[]))
     }
 
     pub fn n_variants(&self) -> u32 {

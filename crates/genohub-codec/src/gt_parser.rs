@@ -1,6 +1,7 @@
 //! Validates the decompressed GT section once, so that every later accessor can run
 //! without error paths: sample indices in range and ascending, palette codes valid and
-//! distinct, plane sizes exact, extended calls consistent with the EXTENDED codes.
+//! distinct, plane sizes exact, PBWT runs covering exactly 2N haplotypes, extended calls
+//! consistent with the EXTENDED codes.
 
 use crate::byte_reader::ByteReader;
 use crate::code;
@@ -8,10 +9,10 @@ use crate::dense_planes::DensePlanes;
 use crate::error::CodecError;
 use crate::extended_call::ExtendedCall;
 use crate::limits::{MAX_EXTENDED_CALLS, MAX_PLOIDY};
-use crate::record::{self, KIND_DENSE, KIND_MASK, KIND_SPARSE, MAX_PALETTE};
+use crate::record::{self, ADVANCES, KIND_DENSE, KIND_MASK, KIND_PBWT, KIND_SPARSE, MAX_PALETTE};
 use crate::signature::PLANES;
 use crate::sparse_exceptions::SparseExceptions;
-use crate::variant_layout::{DenseLayout, PaletteEntry, SparseLayout, VariantLayout, ABSENT_PLANE};
+use crate::variant_layout::{DenseLayout, PaletteEntry, PbwtLayout, SparseLayout, VariantLayout, ABSENT_PLANE};
 use crate::varint;
 
 pub(crate) struct ParsedGt {
@@ -20,6 +21,8 @@ pub(crate) struct ParsedGt {
     pub extended: Vec<ExtendedCall>,
     /// `n_variants + 1` offsets into `extended`.
     pub extended_start: Vec<u32>,
+    /// Number of PBWT records.
+    pub n_pbwt: u32,
 }
 
 pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<ParsedGt, CodecError> {
@@ -29,6 +32,7 @@ pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<Parsed
     let mut layouts = Vec::with_capacity((n_variants as usize).min(gt.len() / 2));
     let mut palette = Vec::new();
     let mut extended_per_variant = Vec::with_capacity(layouts.capacity());
+    let mut n_pbwt = 0u32;
     for _ in 0..n_variants {
         let tag = r.u8("variant record")?;
         let default = r.u8("variant default code")?;
@@ -36,8 +40,12 @@ pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<Parsed
             return Err(CodecError::Corrupt("invalid default code"));
         }
         let (layout, n_extended) = match tag & KIND_MASK {
-            KIND_SPARSE => parse_sparse(&mut r, gt, tag, default, n, &mut palette)?,
-            KIND_DENSE => parse_dense(&mut r, gt, tag, default, n)?,
+            KIND_SPARSE => parse_sparse(&mut r, gt, tag & !ADVANCES, default, n, &mut palette, tag & ADVANCES != 0)?,
+            KIND_DENSE => parse_dense(&mut r, gt, tag & !ADVANCES, default, n, tag & ADVANCES != 0)?,
+            KIND_PBWT => {
+                n_pbwt += 1;
+                parse_pbwt(&mut r, gt, tag, default, n, &mut palette, n_pbwt - 1)?
+            }
             _ => return Err(CodecError::Corrupt("unknown variant record kind")),
         };
         layouts.push(layout);
@@ -72,7 +80,7 @@ pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<Parsed
     if r.remaining() != 0 {
         return Err(CodecError::Corrupt("trailing bytes in GT section"));
     }
-    Ok(ParsedGt { layouts, palette, extended, extended_start })
+    Ok(ParsedGt { layouts, palette, extended, extended_start, n_pbwt })
 }
 
 fn parse_sparse(
@@ -82,8 +90,26 @@ fn parse_sparse(
     default: u8,
     n: usize,
     palette: &mut Vec<PaletteEntry>,
+    advances: bool,
 ) -> Result<(VariantLayout, usize), CodecError> {
-    let palette_len = usize::from(tag >> 2);
+    let (mut layout, listed_extended) = parse_exception_list(r, gt, usize::from(tag >> 2), Some(default), n, palette)?;
+    layout.advances = advances;
+    let n_extended = if default == code::EXTENDED { n - layout.n_exceptions as usize } else { listed_extended };
+    Ok((VariantLayout::Sparse(layout), n_extended))
+}
+
+/// Palette, count, sample gaps and packed indices: the body of a sparse record and the
+/// override list of a PBWT record. Palette codes must differ from `excluded`. Returns the
+/// list (with `default` set to `excluded` or EXTENDED) and how many of its samples are
+/// EXTENDED.
+fn parse_exception_list(
+    r: &mut ByteReader<'_>,
+    gt: &[u8],
+    palette_len: usize,
+    excluded: Option<u8>,
+    n: usize,
+    palette: &mut Vec<PaletteEntry>,
+) -> Result<(SparseLayout, usize), CodecError> {
     if palette_len > MAX_PALETTE {
         return Err(CodecError::Corrupt("sparse palette too large"));
     }
@@ -91,7 +117,7 @@ fn parse_sparse(
     let mut seen = 0u64;
     for &c in codes {
         let key = if c == code::EXTENDED { 32 } else { c & 31 };
-        if !code::is_valid(c) || c == default || seen >> key & 1 == 1 {
+        if !code::is_valid(c) || Some(c) == excluded || seen >> key & 1 == 1 {
             return Err(CodecError::Corrupt("invalid sparse palette"));
         }
         seen |= 1 << key;
@@ -104,15 +130,9 @@ fn parse_sparse(
         return Err(CodecError::Truncated("sparse exceptions"));
     }
     let samples_at = r.position();
-    let mut pos = samples_at;
     // Samples ascend by construction (gap >= 0), so only the sum needs checking; it
     // cannot overflow since each gap is below 2^28 and there are at most 2^24 of them.
-    let mut span = 0usize;
-    for _ in 0..n_exceptions {
-        let (gap, len) = varint::read_gap(gt, pos).ok_or(CodecError::Corrupt("invalid sparse sample gap"))?;
-        pos += len;
-        span += gap as usize;
-    }
+    let (span, pos) = sum_gaps(gt, samples_at, n_exceptions).ok_or(CodecError::Corrupt("invalid sparse sample gap"))?;
     if n_exceptions > 0 && span + n_exceptions > n {
         return Err(CodecError::Corrupt("sparse sample out of range"));
     }
@@ -122,7 +142,7 @@ fn parse_sparse(
     let indices = r.take(record::index_bytes(n_exceptions, bits), "sparse indices")?;
     let tally = record::tally_indices(indices, n_exceptions, bits, palette_len).ok_or(CodecError::Corrupt("sparse palette index out of range"))?;
     let palette_start = palette.len() as u32;
-    let mut n_extended = if default == code::EXTENDED { n - n_exceptions } else { 0 };
+    let mut n_extended = 0;
     for (&c, &count) in codes.iter().zip(&tally) {
         palette.push(PaletteEntry { code: c, count });
         if c == code::EXTENDED {
@@ -130,7 +150,7 @@ fn parse_sparse(
         }
     }
     let layout = SparseLayout {
-        default,
+        default: excluded.unwrap_or(code::EXTENDED),
         palette_start,
         palette_len: palette_len as u8,
         index_bits: bits as u8,
@@ -138,15 +158,65 @@ fn parse_sparse(
         samples_at,
         indices_at,
         indices_end: r.position(),
+        advances: false,
     };
     debug_assert!(layout.indices_end <= gt.len());
-    Ok((VariantLayout::Sparse(layout), n_extended))
+    Ok((layout, n_extended))
 }
 
-fn parse_dense(r: &mut ByteReader<'_>, gt: &[u8], tag: u8, default: u8, n: usize) -> Result<(VariantLayout, usize), CodecError> {
-    if tag & 0x80 != 0 {
-        return Err(CodecError::Corrupt("reserved dense record bit set"));
+/// Sum of `count` sample gaps from `pos`, and the position after them. A function of its
+/// own so that the loop keeps its state in registers (inlined into the list parser it
+/// spilled to the stack and ran 1.4x slower).
+#[inline(never)]
+fn sum_gaps(gt: &[u8], mut pos: usize, count: usize) -> Option<(usize, usize)> {
+    let mut span = 0usize;
+    for _ in 0..count {
+        let (gap, len) = varint::read_gap(gt, pos)?;
+        pos += len;
+        span += gap as usize;
     }
+    Some((span, pos))
+}
+
+/// Walks PBWT run lengths from `pos` until they cover `n_slots`; returns the position
+/// after them and the number of slots in 1-runs.
+#[inline(never)]
+fn scan_runs(gt: &[u8], mut pos: usize, n_slots: usize) -> Result<(usize, usize), CodecError> {
+    // Runs alternate 0s, 1s, 0s, ...; every run after the first is stored as length - 1.
+    let (mut covered, mut n_ones, mut index) = (0usize, 0usize, 0usize);
+    while covered < n_slots {
+        let (value, len) = varint::read_gap(gt, pos).ok_or(CodecError::Corrupt("invalid PBWT run length"))?;
+        let run = value as usize + usize::from(index > 0);
+        if run > n_slots - covered {
+            return Err(CodecError::Corrupt("PBWT runs exceed the haplotype count"));
+        }
+        n_ones += run * (index % 2);
+        pos += len;
+        covered += run;
+        index += 1;
+    }
+    Ok((pos, n_ones))
+}
+
+fn parse_pbwt(
+    r: &mut ByteReader<'_>,
+    gt: &[u8],
+    tag: u8,
+    default: u8,
+    n: usize,
+    palette: &mut Vec<PaletteEntry>,
+    ordinal: u32,
+) -> Result<(VariantLayout, usize), CodecError> {
+    let phased = tag >> 2 & 1 == 1;
+    let (overrides, n_extended) = parse_exception_list(r, gt, usize::from(tag >> 3), None, n, palette)?;
+    let runs_at = r.position();
+    let (pos, n_ones) = scan_runs(gt, runs_at, 2 * n)?;
+    r.take(pos - runs_at, "PBWT runs")?;
+    let layout = PbwtLayout { default, phased, overrides, runs_at, runs_end: pos, n_ones: n_ones as u32, ordinal };
+    Ok((VariantLayout::Pbwt(layout), n_extended))
+}
+
+fn parse_dense(r: &mut ByteReader<'_>, gt: &[u8], tag: u8, default: u8, n: usize, advances: bool) -> Result<(VariantLayout, usize), CodecError> {
     let present = (tag >> 2) & 0x1F;
     let plane_len = n.div_ceil(64) * 8;
     let mut plane_at = [ABSENT_PLANE; PLANES];
@@ -156,7 +226,7 @@ fn parse_dense(r: &mut ByteReader<'_>, gt: &[u8], tag: u8, default: u8, n: usize
             r.take(plane_len, "dense bit plane")?;
         }
     }
-    let layout = DenseLayout { default, plane_at };
+    let layout = DenseLayout { default, plane_at, advances };
     let planes = DensePlanes::new(gt, &layout, n);
     let n_words = planes.n_words();
     if n_words > 0 {
@@ -197,6 +267,12 @@ fn for_each_extended_sample(gt: &[u8], layout: &VariantLayout, palette: &[Palett
                 (next..n as u32).for_each(&mut f);
             } else if let Some(ext) = entries.iter().position(|e| e.code == code::EXTENDED) {
                 exceptions.filter(|&(_, index)| index == ext).for_each(|(sample, _)| f(sample));
+            }
+        }
+        VariantLayout::Pbwt(pbwt) => {
+            let entries = &palette[pbwt.overrides.palette_start as usize..][..pbwt.overrides.palette_len as usize];
+            if let Some(ext) = entries.iter().position(|e| e.code == code::EXTENDED) {
+                SparseExceptions::new(gt, &pbwt.overrides).filter(|&(_, index)| index == ext).for_each(|(sample, _)| f(sample));
             }
         }
         VariantLayout::Dense(dense) => {

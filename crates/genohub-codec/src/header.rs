@@ -12,7 +12,8 @@ use crate::limits::{MAX_CELLS, MAX_EXTENDED_CALLS, MAX_PLOIDY, MAX_SAMPLES, MAX_
 use crate::varint;
 
 pub(crate) const MAGIC: [u8; 4] = *b"GHGT";
-pub(crate) const FORMAT_VERSION: u8 = 1;
+/// 2 added the PBWT record kind; version-1 blocks are refused.
+pub(crate) const FORMAT_VERSION: u8 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SectionKind {

@@ -36,7 +36,7 @@ pub(crate) fn decode(raw: &[u8], n_values: usize, row_len: usize) -> Result<Vec<
     if row_len == 0 || n_values == 0 {
         return if raw.is_empty() { Ok(values) } else { Err(CodecError::Corrupt("integer column has trailing bytes")) };
     }
-    if n_values % row_len != 0 {
+    if !n_values.is_multiple_of(row_len) {
         return Err(CodecError::Corrupt("integer column is not whole rows"));
     }
     let mut last = vec![0i32; row_len];

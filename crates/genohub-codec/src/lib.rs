@@ -1,10 +1,12 @@
 //! Compressed genotype blocks: V biallelic variants x N samples.
 //!
-//! Each variant is stored either sparse (default code + exception list, the rare-variant
-//! case) or dense (bit planes, the common-variant case), whichever is smaller; the GT
-//! section and each DP/GQ/AD column are then compressed separately with zstd so analytics
-//! can skip what they do not read. [`BlockView`] counts alleles straight from these
-//! layouts without expanding rare variants to one byte per sample.
+//! Each variant is stored in whichever of three layouts is smallest: sparse (default code +
+//! exception list, the rare-variant case), dense (bit planes) or PBWT (run-length coded
+//! haplotype bits in positional-BWT order, which turns linkage disequilibrium into long
+//! runs; see `pbwt.rs`). The GT section and each DP/GQ/AD column are then compressed
+//! separately with zstd so analytics can skip what they do not read. [`BlockView`] counts
+//! alleles straight from these layouts without expanding rare variants to one byte per
+//! sample.
 
 mod block_view;
 mod byte_reader;
@@ -23,6 +25,7 @@ mod gt_writer;
 mod header;
 mod int_column;
 pub mod limits;
+mod pbwt;
 mod record;
 mod sample_subset;
 mod section;
@@ -40,4 +43,4 @@ pub use extended_call::ExtendedCall;
 pub use genotype_block::{GenotypeBlock, MISSING_INT};
 pub use genotype_counts::GenotypeCounts;
 pub use sample_subset::SampleSubset;
-pub use variant_genotypes::VariantGenotypes;
+pub use variant_genotypes::{LayoutKind, VariantGenotypes};

@@ -1,16 +1,27 @@
 //! Byte layout of one variant record inside the (decompressed) GT section.
 //!
 //! ```text
-//! sparse: tag = 0 | g<<2 | default u8 | palette: g codes | varint k
+//! sparse: tag = 0 | g<<2 | a<<7 | default u8 | palette: g codes | varint k
 //!         | k varints: first sample, then (gap - 1) | k palette indices, index_bits(g) each
-//! dense:  tag = 1 | planes<<2 | default u8 | one u64-LE word per 64 samples per present plane
+//! dense:  tag = 1 | planes<<2 | a<<7 | default u8 | one u64-LE word per 64 samples per
+//!         present plane
+//! pbwt:   tag = 2 | phased<<2 | g<<3 | default u8 | override list as in sparse (palette,
+//!         varint k, sample gaps, packed indices) | run lengths (see [`crate::pbwt`])
 //! ```
+//! `a` (ADVANCES) marks a sparse or dense record that also moves the block's PBWT order on.
 //! A dense plane holds one signature bit XOR the default's bit, so absent planes are
 //! all-equal-to-default and usually only the two allele-low planes are stored.
+//!
+//! A PBWT record stores the 2N haplotype bits (sample s: slots 2s and 2s+1) of a diploid
+//! REF/ALT variant in the block's current PBWT order as alternating runs of 0s and 1s; every
+//! sample is `make(bit(2s), bit(2s+1), phased)` unless the override list gives its code.
 
 pub(crate) const KIND_MASK: u8 = 0b11;
 pub(crate) const KIND_SPARSE: u8 = 0;
 pub(crate) const KIND_DENSE: u8 = 1;
+pub(crate) const KIND_PBWT: u8 = 2;
+/// Tag bit of sparse and dense records that also move the block's PBWT order on.
+pub(crate) const ADVANCES: u8 = 0x80;
 /// 25 valid codes minus the default.
 pub(crate) const MAX_PALETTE: usize = 24;
 

@@ -6,7 +6,18 @@ use crate::genotype_counts::GenotypeCounts;
 use crate::record::MAX_PALETTE;
 use crate::sample_subset::SampleSubset;
 use crate::sparse_exceptions::SparseExceptions;
-use crate::variant_layout::{PaletteEntry, SparseLayout, VariantLayout};
+use crate::variant_layout::{PaletteEntry, PbwtLayout, SparseLayout, VariantLayout};
+
+/// How a variant is stored inside its block; see the crate documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LayoutKind {
+    /// Default code plus an exception list.
+    Sparse = 0,
+    /// Bit planes in sample order.
+    Dense = 1,
+    /// Run-length coded haplotype bits in PBWT order, plus an exception list.
+    Pbwt = 2,
+}
 
 /// The genotypes of one variant inside a [`BlockView`]; cheap to create and copy.
 #[derive(Clone, Copy)]
@@ -24,6 +35,11 @@ impl<'a> VariantGenotypes<'a> {
         &self.view.layouts[self.variant as usize]
     }
 
+    fn pbwt_overrides(&self, pbwt: &PbwtLayout) -> impl Iterator<Item = (u32, u8)> + 'a {
+        let palette = self.palette(&pbwt.overrides);
+        SparseExceptions::new(&self.view.gt, &pbwt.overrides).map(move |(sample, index)| (sample, palette.get(index).map_or(0, |e| e.code)))
+    }
+
     fn palette(&self, sparse: &SparseLayout) -> &'a [PaletteEntry] {
         let start = sparse.palette_start as usize;
         &self.view.palette[start..start + sparse.palette_len as usize]
@@ -32,7 +48,7 @@ impl<'a> VariantGenotypes<'a> {
     fn planes(&self) -> Option<DensePlanes<'a>> {
         match self.layout() {
             VariantLayout::Dense(d) => Some(DensePlanes::new(&self.view.gt, d, self.view.n_samples as usize)),
-            VariantLayout::Sparse(_) => None,
+            VariantLayout::Sparse(_) | VariantLayout::Pbwt(_) => None,
         }
     }
 
@@ -47,6 +63,15 @@ impl<'a> VariantGenotypes<'a> {
     /// The code most samples have (e.g. 0|0).
     pub fn default_code(&self) -> u8 {
         self.layout().default_code()
+    }
+
+    /// How the variant is stored.
+    pub fn layout_kind(&self) -> LayoutKind {
+        match self.layout() {
+            VariantLayout::Sparse(_) => LayoutKind::Sparse,
+            VariantLayout::Dense(_) => LayoutKind::Dense,
+            VariantLayout::Pbwt(_) => LayoutKind::Pbwt,
+        }
     }
 
     /// Whether the variant is stored as an exception list (typical of rare variants).
@@ -78,6 +103,10 @@ impl<'a> VariantGenotypes<'a> {
                     planes.for_each_exception(f);
                 }
             }
+            VariantLayout::Pbwt(pbwt) => {
+                let bits = self.view.pbwt_bits(pbwt.ordinal);
+                bits.for_each_exception(pbwt.default, pbwt.phased, self.view.n_samples as usize, self.pbwt_overrides(pbwt), f);
+            }
         }
     }
 
@@ -86,6 +115,11 @@ impl<'a> VariantGenotypes<'a> {
         match self.layout() {
             VariantLayout::Sparse(sparse) => sparse.n_exceptions,
             VariantLayout::Dense(_) => self.planes().map_or(0, |planes| (0..planes.n_words()).map(|i| planes.exception_mask(i).count_ones()).sum()),
+            VariantLayout::Pbwt(_) => {
+                let mut count = 0;
+                self.for_each_exception(|_, _| count += 1);
+                count
+            }
         }
     }
 
@@ -101,7 +135,8 @@ impl<'a> VariantGenotypes<'a> {
     }
 
     /// Counts over all samples. Sparse variants cost O(distinct exception codes); dense
-    /// ones a few popcounts per 64 samples.
+    /// ones a few popcounts per 64 samples, PBWT ones per 32 samples after the block's
+    /// one-off replay.
     pub fn counts(&self) -> GenotypeCounts {
         let n = u64::from(self.view.n_samples);
         let mut counts = match self.layout() {
@@ -114,6 +149,18 @@ impl<'a> VariantGenotypes<'a> {
                 c
             }
             VariantLayout::Dense(_) => self.planes().map_or_else(GenotypeCounts::default, |p| dense_counts::count(&p, &AllSamples(&p, n))),
+            VariantLayout::Pbwt(pbwt) => {
+                // Override samples read as 0/0 in the planes: take them out, then add
+                // their codes.
+                let mut c = self.view.pbwt_bits(pbwt.ordinal).count_all(n);
+                let n_overrides = u64::from(pbwt.overrides.n_exceptions);
+                c.hom_ref -= n_overrides;
+                c.an -= 2 * n_overrides;
+                for entry in self.palette(&pbwt.overrides) {
+                    c.add_code(entry.code, entry.count.into());
+                }
+                c
+            }
         };
         self.extended().iter().for_each(|e| counts.add_extended(e));
         counts
@@ -126,6 +173,15 @@ impl<'a> VariantGenotypes<'a> {
         let mut counts = match self.layout() {
             VariantLayout::Sparse(sparse) => self.sparse_counts_in(sparse, subset),
             VariantLayout::Dense(_) => self.planes().map_or_else(GenotypeCounts::default, |p| dense_counts::count(&p, &SubsetWords(subset.words(), size))),
+            VariantLayout::Pbwt(pbwt) => {
+                let mut c = self.view.pbwt_bits(pbwt.ordinal).count(&SubsetWords(subset.words(), size));
+                for (_, code) in self.pbwt_overrides(pbwt).filter(|&(sample, _)| subset.contains(sample)) {
+                    c.hom_ref -= 1;
+                    c.an -= 2;
+                    c.add_code(code, 1);
+                }
+                c
+            }
         };
         self.extended().iter().filter(|e| subset.contains(e.sample)).for_each(|e| counts.add_extended(e));
         counts

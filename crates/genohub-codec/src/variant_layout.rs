@@ -7,6 +7,7 @@ use crate::signature::PLANES;
 pub(crate) enum VariantLayout {
     Sparse(SparseLayout),
     Dense(DenseLayout),
+    Pbwt(PbwtLayout),
 }
 
 impl VariantLayout {
@@ -14,6 +15,7 @@ impl VariantLayout {
         match self {
             Self::Sparse(s) => s.default,
             Self::Dense(d) => d.default,
+            Self::Pbwt(p) => p.default,
         }
     }
 }
@@ -30,6 +32,8 @@ pub(crate) struct SparseLayout {
     pub samples_at: usize,
     pub indices_at: usize,
     pub indices_end: usize,
+    /// Whether the record moves the block's PBWT order on (see [`crate::pbwt`]).
+    pub advances: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +41,26 @@ pub(crate) struct DenseLayout {
     pub default: u8,
     /// Byte offset of each stored plane; `ABSENT_PLANE` when the plane equals the default.
     pub plane_at: [usize; PLANES],
+    /// Whether the record moves the block's PBWT order on (see [`crate::pbwt`]).
+    pub advances: bool,
+}
+
+/// See [`crate::pbwt`].
+#[derive(Debug, Clone)]
+pub(crate) struct PbwtLayout {
+    pub default: u8,
+    /// Phase flag of every sample the haplotype bits describe.
+    pub phased: bool,
+    /// Samples whose code the bits do not give, in sparse-record form; its `default` is
+    /// unused.
+    pub overrides: SparseLayout,
+    /// Byte range of the run lengths in the GT section.
+    pub runs_at: usize,
+    pub runs_end: usize,
+    /// Haplotype slots with bit 1, override slots included.
+    pub n_ones: u32,
+    /// Position among the block's PBWT records, which indexes its materialised planes.
+    pub ordinal: u32,
 }
 
 pub(crate) const ABSENT_PLANE: usize = usize::MAX;

@@ -3,8 +3,9 @@
 
 mod common;
 
-use common::{naive_counts, random_block, BlockShape, Rng};
-use genohub_codec::{decode, encode, BlockView, CodecError, SampleSubset};
+use common::{mosaic_block, naive_counts, random_block, BlockShape, MosaicShape, Rng};
+use genohub_codec::code::{make, ALT, REF};
+use genohub_codec::{decode, encode, BlockView, CodecError, GenotypeBlock, LayoutKind, SampleSubset};
 use proptest::prelude::*;
 
 fn exercise(bytes: &[u8]) {
@@ -35,13 +36,25 @@ fn exercise(bytes: &[u8]) {
     }
 }
 
+/// A random block, or (one seed in three) a haplotype mosaic whose variants are mostly
+/// PBWT records, so that tampering reaches run lengths and the PBWT order.
 fn sample_block(seed: u64) -> Vec<u8> {
+    if seed.is_multiple_of(3) {
+        let shape = MosaicShape {
+            n_samples: 20 + (seed % 100) as usize,
+            n_variants: 100 + (seed % 7) as usize,
+            founders: 2 + (seed % 3) as usize,
+            switch_per_mille: seed % 5,
+            exception_per_mille: seed % 40,
+        };
+        return encode(&mosaic_block(seed, &shape)).unwrap();
+    }
     let shape = BlockShape {
         n_samples: 1 + (seed % 150) as usize,
         profiles: (0..(seed % 12) as u8).collect(),
-        dp: seed % 2 == 0,
-        gq: seed % 3 == 0,
-        ad: seed % 5 == 0,
+        dp: seed.is_multiple_of(2),
+        gq: seed.is_multiple_of(3),
+        ad: seed.is_multiple_of(5),
     };
     encode(&random_block(seed, &shape)).unwrap()
 }
@@ -100,7 +113,7 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 fn repack(u: &Unpacked) -> Vec<u8> {
-    let mut out = b"GHGT\x01".to_vec();
+    let mut out = b"GHGT\x02".to_vec();
     out.push(u.flags);
     put_varint(&mut out, u.n_variants);
     put_varint(&mut out, u.n_samples);
@@ -142,7 +155,7 @@ proptest! {
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         exercise(&bytes);
-        let mut with_magic = b"GHGT\x01".to_vec();
+        let mut with_magic = b"GHGT\x02".to_vec();
         with_magic.extend_from_slice(&bytes);
         exercise(&with_magic);
     }
@@ -185,12 +198,12 @@ proptest! {
 
 #[test]
 fn huge_declared_shape_is_rejected_before_allocating() {
-    let mut bytes = b"GHGT\x01\x07".to_vec();
+    let mut bytes = b"GHGT\x02\x07".to_vec();
     put_varint(&mut bytes, 1 << 24);
     put_varint(&mut bytes, 1 << 24);
     assert!(matches!(decode(&bytes), Err(CodecError::LimitExceeded(_))));
 
-    let mut bytes = b"GHGT\x01\x00".to_vec();
+    let mut bytes = b"GHGT\x02\x00".to_vec();
     put_varint(&mut bytes, 100);
     put_varint(&mut bytes, 100);
     put_varint(&mut bytes, u64::MAX); // GT raw length
@@ -204,7 +217,80 @@ fn wrong_magic_and_version_are_named() {
     let mut bad_magic = bytes.clone();
     bad_magic[0] = b'X';
     assert!(matches!(decode(&bad_magic), Err(CodecError::BadMagic)));
-    let mut bad_version = bytes;
+    let mut bad_version = bytes.clone();
     bad_version[4] = 9;
     assert!(matches!(decode(&bad_version), Err(CodecError::UnsupportedVersion(9))));
+    // Version 1 (before PBWT records) is refused by name, not misread.
+    let mut version_1 = bytes;
+    version_1[4] = 1;
+    assert!(matches!(decode(&version_1), Err(CodecError::UnsupportedVersion(1))));
+    assert!(matches!(BlockView::open(&version_1), Err(CodecError::UnsupportedVersion(1))));
+}
+
+/// A GT-only block of `n_samples` whose raw GT section is `gt`.
+fn block_with_gt(n_variants: u64, n_samples: u64, gt: Vec<u8>) -> Vec<u8> {
+    repack(&Unpacked { flags: 0, n_variants, n_samples, raw_sections: vec![gt] })
+}
+
+/// PBWT record tag: kind 2, phased flag, override palette length.
+fn pbwt_tag(phased: bool, palette_len: u8) -> u8 {
+    2 | u8::from(phased) << 2 | palette_len << 3
+}
+
+#[test]
+fn pbwt_runs_must_cover_exactly_two_n_haplotypes() {
+    // Three samples: six haplotype slots. Runs: first as is, later ones as length - 1.
+    let record = |runs: &[u8]| {
+        let mut gt = vec![pbwt_tag(true, 0), make(REF, REF, true), 0];
+        gt.extend_from_slice(runs);
+        block_with_gt(1, 3, gt)
+    };
+    let corrupt = |bytes: &[u8]| matches!(decode(bytes), Err(CodecError::Corrupt(_) | CodecError::Truncated(_)));
+    // 2 zeros, 2 ones, 2 zeros: exactly six.
+    let good = record(&[2, 1, 1]);
+    let block = decode(&good).unwrap();
+    let h = |a, b| make(a, b, true);
+    assert_eq!(block.codes, vec![h(REF, REF), h(ALT, ALT), h(REF, REF)]);
+    exercise(&good);
+    // Sums past 2N, in the first run, a later run, or through a huge varint.
+    for runs in [&[7u8][..], &[2, 1, 2], &[0, 6], &[3, 0x80, 0x80, 0x80, 0x01], &[2, 1, 1, 0]] {
+        assert!(corrupt(&record(runs)), "{runs:?}");
+    }
+    // Sums short of 2N, and a varint longer than any run length.
+    for runs in [&[][..], &[2, 1], &[0x80, 0x80, 0x80, 0x80, 0x01]] {
+        assert!(decode(&record(runs)).is_err(), "{runs:?}");
+    }
+    // An override palette beyond 24 codes, and an override sample past the block.
+    assert!(corrupt(&block_with_gt(1, 3, vec![pbwt_tag(false, 25), 0, 6])));
+    let mut gt = vec![pbwt_tag(true, 1), 0, make(REF, REF, false), 1, 3, 6];
+    assert!(corrupt(&block_with_gt(1, 3, gt.clone())));
+    // The same override on sample 2 is fine and replaces the haplotype bits.
+    gt[4] = 2;
+    let block = decode(&block_with_gt(1, 3, gt)).unwrap();
+    assert_eq!(block.codes, vec![make(REF, REF, true), make(REF, REF, true), make(REF, REF, false)]);
+}
+
+#[test]
+fn empty_and_zero_sample_pbwt_records_are_consistent() {
+    // No samples: no runs at all.
+    let bytes = block_with_gt(2, 0, vec![pbwt_tag(true, 0), 0, 0, pbwt_tag(false, 0), 0x10, 0]);
+    let block = decode(&bytes).unwrap();
+    assert_eq!((block.n_variants, block.n_samples, block.codes.len()), (2, 0, 0));
+    exercise(&bytes);
+    // All-ALT: an empty run of 0s, then one run of 1s.
+    let bytes = block_with_gt(1, 2, vec![pbwt_tag(false, 0), make(ALT, ALT, false), 0, 0, 3]);
+    assert_eq!(decode(&bytes).unwrap().codes, vec![make(ALT, ALT, false); 2]);
+    exercise(&bytes);
+}
+
+#[test]
+fn mosaic_sample_blocks_contain_pbwt_records() {
+    // Guards the premise of the tampering tests above: they reach PBWT records.
+    let view = BlockView::open(&sample_block(3)).unwrap();
+    assert!(view.variants().filter(|v| v.layout_kind() == LayoutKind::Pbwt).count() > 10);
+    // And a hand-made block moving the order with an ADVANCES-flagged sparse record.
+    let n = 4u32;
+    let codes = vec![make(REF, ALT, true), 0x10, 0x10, 0x10, 0x10, 0x10, make(ALT, REF, true), 0x10];
+    let block = GenotypeBlock { n_variants: 2, n_samples: n, codes, ..GenotypeBlock::default() };
+    assert_eq!(decode(&encode(&block).unwrap()).unwrap(), block);
 }

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use genohub_codec::code::{self, ABSENT, ALT, EXTENDED, MISSING, REF};
-use genohub_codec::{ExtendedCall, GenotypeBlock, GenotypeCounts, MISSING_INT};
+use genohub_codec::{BlockView, ExtendedCall, GenotypeBlock, GenotypeCounts, SampleSubset, MISSING_INT};
 
 /// splitmix64: deterministic, dependency-free randomness for building blocks from a
 /// proptest-chosen seed.
@@ -152,4 +152,125 @@ pub fn naive_counts(block: &GenotypeBlock, v: u32, keep: impl Fn(u32) -> bool) -
         }
     }
     counts
+}
+
+/// Shape of a block of haplotype mosaics: every haplotype copies one of a few founder
+/// haplotypes and now and then switches to another, as linked genomes do. In PBWT order
+/// haplotypes with the same recent founder sit together, so runs are long.
+#[derive(Debug, Clone)]
+pub struct MosaicShape {
+    pub n_samples: usize,
+    pub n_variants: usize,
+    pub founders: usize,
+    /// Chance per haplotype and variant of switching founder, per mille.
+    pub switch_per_mille: u64,
+    /// Chance per call of an exception (missing, haploid, other phasing, extended), per
+    /// mille.
+    pub exception_per_mille: u64,
+}
+
+pub fn mosaic_block(seed: u64, shape: &MosaicShape) -> GenotypeBlock {
+    let mut rng = Rng::new(seed);
+    let n = shape.n_samples;
+    let founders = shape.founders.max(1);
+    let mut copying: Vec<usize> = (0..2 * n).map(|_| rng.below(founders as u64) as usize).collect();
+    let mut codes = Vec::with_capacity(n * shape.n_variants);
+    let mut extended = Vec::new();
+    for v in 0..shape.n_variants {
+        let phased = rng.chance(80);
+        // Common variants carried by some founders, or a recent mutation on part of one
+        // founder's descendants (rare but clustered), with ALT or (nearly fixed variants)
+        // REF as the rare allele.
+        let recent = rng.chance(30);
+        let rare_ref = recent && rng.chance(30);
+        let keep_one_in = [1, 3, 10, 40][rng.below(4) as usize];
+        let carrier_founder = rng.below(founders as u64) as usize;
+        let founder_alleles: Vec<u8> = (0..founders).map(|f| if recent { u8::from(f == carrier_founder) } else { u8::from(rng.chance(50)) }).collect();
+        let mut bits = Vec::with_capacity(2 * n);
+        for (slot, founder) in copying.iter_mut().enumerate() {
+            if rng.below(1000) < shape.switch_per_mille {
+                *founder = rng.below(founders as u64) as usize;
+            }
+            let mut bit = founder_alleles[*founder];
+            if recent && bit == 1 && (slot * 7 + v) % keep_one_in != 0 {
+                bit = 0;
+            }
+            if rare_ref {
+                bit ^= 1;
+            }
+            if rng.below(5000) == 0 {
+                bit ^= 1;
+            }
+            bits.push(bit);
+        }
+        for s in 0..n {
+            let (b1, b2) = (bits[2 * s], bits[2 * s + 1]);
+            let c = if rng.below(1000) < shape.exception_per_mille {
+                match rng.below(5) {
+                    0 => code::make(MISSING, MISSING, false),
+                    1 => code::make(b1, MISSING, phased),
+                    2 => code::make(b1, ABSENT, false),
+                    3 => code::make(b1, b2, !phased),
+                    _ => {
+                        extended.push(ExtendedCall { variant: v as u32, sample: s as u32, alleles: vec![b1, b2, ALT], phased: vec![phased, false] });
+                        EXTENDED
+                    }
+                }
+            } else {
+                code::make(b1, b2, phased)
+            };
+            codes.push(c);
+        }
+    }
+    GenotypeBlock { n_variants: shape.n_variants as u32, n_samples: n as u32, codes, extended, ..GenotypeBlock::default() }
+}
+
+/// Checks every accessor of a view of `block` against the dense codes: fill,
+/// default_code (a most frequent code), for_each_exception, exception_count, counts,
+/// counts_in (over `subset` and over all samples) and extended.
+pub fn check_view(view: &BlockView, block: &GenotypeBlock, subset: &SampleSubset) -> Result<(), String> {
+    let n = block.n_samples;
+    if (view.n_variants(), view.n_samples()) != (block.n_variants, n) {
+        return Err("shape".into());
+    }
+    let mut filled = vec![0u8; n as usize];
+    for v in 0..block.n_variants {
+        let expected = block.variant_codes(v);
+        let variant = view.variant(v);
+        let fail = |what: &str| Err(format!("variant {v} ({:?}): {what}", variant.layout_kind()));
+        variant.fill(&mut filled);
+        if filled != expected {
+            return fail("fill");
+        }
+        let default = variant.default_code();
+        let default_count = expected.iter().filter(|&&c| c == default).count();
+        let mut histogram = [0usize; 256];
+        expected.iter().for_each(|&c| histogram[c as usize] += 1);
+        if histogram.iter().any(|&h| h > default_count) {
+            return fail("default is not a most frequent code");
+        }
+        let mut exceptions = Vec::new();
+        variant.for_each_exception(|s, c| exceptions.push((s, c)));
+        let naive: Vec<(u32, u8)> = expected.iter().enumerate().filter(|(_, &c)| c != default).map(|(s, &c)| (s as u32, c)).collect();
+        if exceptions != naive {
+            return fail("for_each_exception");
+        }
+        if variant.exception_count() as usize != naive.len() {
+            return fail("exception_count");
+        }
+        if variant.counts() != naive_counts(block, v, |_| true) {
+            return fail("counts");
+        }
+        if variant.counts_in(subset) != naive_counts(block, v, |s| subset.contains(s)) {
+            return fail("counts_in");
+        }
+        if variant.counts_in(&SampleSubset::all(n)) != variant.counts() {
+            return fail("counts_in(all)");
+        }
+        let listed: Vec<_> = block.extended.iter().filter(|e| e.variant == v).cloned().collect();
+        if variant.extended() != &listed[..] {
+            return fail("extended");
+        }
+    }
+    Ok(())
 }
