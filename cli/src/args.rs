@@ -59,6 +59,11 @@ pub enum Command {
     Simulate(SimulateCommand),
     /// The main job on an embedded default: simulate a cohort, ingest it, query it, compare.
     Demo(DemoArgs),
+    /// The HTTP service (so far: health and aggregate statistics).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
 }
 
 #[derive(Args)]

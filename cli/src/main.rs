@@ -162,6 +162,7 @@ fn run(cli: Cli) -> Result<()> {
                 eprintln!("{}: {} records, {} samples, {} bp", a.output.display(), summary.records, summary.samples, summary.reference_length);
             }
         }
+        Command::Serve { listen } => tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(genohub_server::serve(listen, store_dir))?,
         Command::Demo(a) => demo::run(&store_dir, &a.workdir.unwrap_or_else(|| store_dir.join("demo")), threads)?,
     }
     Ok(())

@@ -104,3 +104,26 @@ fn errors_name_the_problem() {
     let e = genohub(&store, &["ingest", not_vcf.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&e.stderr).contains("not a VCF"));
 }
+
+#[test]
+fn serve_answers_health_on_the_port_it_announces() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_genohub"))
+        .arg("--store")
+        .arg(dir.path().join("store"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().rsplit("http://").next().unwrap().to_string();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+    write!(s, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(reply.starts_with("HTTP/1.1 200") && reply.contains("\"status\":\"ok\""), "{reply}");
+}

@@ -47,9 +47,11 @@ async fn stats(State(state): State<AppState>) -> Result<Json<genohub_store::Stor
     }
 }
 
-/// Serves until ctrl-c, finishing running requests.
+/// Serves until ctrl-c, finishing running requests. Says where it listens on stderr (the
+/// port is the system's choice when `listen` has port 0).
 pub async fn serve(listen: SocketAddr, store_dir: PathBuf) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
+    eprintln!("genohub: listening on http://{}", listener.local_addr()?);
     axum::serve(listener, router(store_dir))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
