@@ -3,7 +3,7 @@
 //! Layout: version(1) | n_sites varint | sites_len varint | zstd(sites) | genotype codec bytes.
 //! Sites and genotypes are separate so site-only scans never touch genotypes.
 
-use genohub_codec::{BlockView, GenotypeBlock};
+use genohub_codec::GenotypeBlock;
 
 use crate::varint::{self, Cursor};
 use crate::StoreError;
@@ -111,14 +111,4 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedBlock<'_>, StoreError> {
     }
     let genotypes = c.rest();
     Ok(DecodedBlock { sites, genotypes, genotypes_at: bytes.len() - genotypes.len() })
-}
-
-impl DecodedBlock<'_> {
-    pub fn view(&self) -> Result<BlockView, StoreError> {
-        BlockView::open(self.genotypes).map_err(|e| corrupt(&e.to_string()))
-    }
-
-    pub fn full(&self) -> Result<GenotypeBlock, StoreError> {
-        genohub_codec::decode(self.genotypes).map_err(|e| corrupt(&e.to_string()))
-    }
 }
