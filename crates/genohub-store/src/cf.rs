@@ -23,7 +23,69 @@ pub const BATCH_KEYS: &str = "batch_keys";
 /// Named cohorts (sample sets, later rules): name → definition JSON.
 pub const COHORTS: &str = "cohorts";
 
-pub const ALL: [&str; 10] = [META, CONTIGS, BATCHES, FILES, SAMPLES, SAMPLE_NAMES, BLOCKS, CALLABLE, BATCH_KEYS, COHORTS];
+// Reads (BAM/CRAM): per-sample coverage and QC; the files themselves live in the file area.
+/// Run-length depth per sample × contig × bin.
+pub const DEPTH: &str = "depth";
+/// Per-sample read QC summaries.
+pub const READ_QC: &str = "read_qc";
+/// Read files kept content-addressed in the file area: sha256 → record.
+pub const READ_FILES: &str = "read_files";
+
+// Clinical repository: written in the same atomic batches as the exclusions they imply.
+/// Pseudonym → patient record (no raw identifier anywhere).
+pub const PATIENTS: &str = "patients";
+/// Keyed pseudonyms of hospital IDs and linkage IDs → patient pseudonym.
+pub const PATIENT_LINKS: &str = "patient_links";
+/// Clinical samples (tumour / normal / germline) and their link to genomic samples.
+pub const CLINICAL_SAMPLES: &str = "clinical_samples";
+/// Consent events per patient, in order.
+pub const CONSENTS: &str = "consents";
+/// Encrypted clinical records (Phenopacket-shaped), one AEAD key per patient.
+pub const CLINICAL_RECORDS: &str = "clinical_records";
+/// Per-patient data keys, wrapped by the hub key; erasing one erases the patient's records.
+pub const PATIENT_KEYS: &str = "patient_keys";
+/// Genomic samples (center, name) no query may read: withdrawn consent.
+pub const EXCLUDED: &str = "excluded";
+
+// Governance.
+pub const ORGS: &str = "orgs";
+pub const USERS: &str = "users";
+/// SHA-256 of a token → token record.
+pub const TOKENS: &str = "tokens";
+pub const PROJECTS: &str = "projects";
+/// Append-only, hash-chained audit entries by sequence number.
+pub const AUDIT: &str = "audit";
+/// Per-project answered cohorts and query counts (differencing protection, budgets).
+pub const QUERY_HISTORY: &str = "query_history";
+
+pub const ALL: &[&str] = &[
+    META,
+    CONTIGS,
+    BATCHES,
+    FILES,
+    SAMPLES,
+    SAMPLE_NAMES,
+    BLOCKS,
+    CALLABLE,
+    BATCH_KEYS,
+    COHORTS,
+    DEPTH,
+    READ_QC,
+    READ_FILES,
+    PATIENTS,
+    PATIENT_LINKS,
+    CLINICAL_SAMPLES,
+    CONSENTS,
+    CLINICAL_RECORDS,
+    PATIENT_KEYS,
+    EXCLUDED,
+    ORGS,
+    USERS,
+    TOKENS,
+    PROJECTS,
+    AUDIT,
+    QUERY_HISTORY,
+];
 
 /// One-byte tags of the column families a batch writes into, used inside [`BATCH_KEYS`].
 pub fn tag(cf: &str) -> u8 {

@@ -62,6 +62,12 @@ impl Store {
         &self.root
     }
 
+    /// The engine, for the crates above that keep their own column families in the same
+    /// database (clinical, governance) so their writes commit atomically with the store's.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// Removes every pending batch: an ingest that never committed (crash, kill, error).
     fn recover(&self) -> Result<(), StoreError> {
         for m in self.batches()? {

@@ -1,0 +1,1 @@
+//! Clinical repository: pseudonymous patients, versioned consent, encrypted clinical records.

@@ -1,0 +1,1 @@
+//! Governance: who may ask what, and the audit trail of every answer.

@@ -1,0 +1,1 @@
+//! Sequencing reads (BAM/CRAM) → per-base depth, callable intervals, QC.
