@@ -1,1 +1,5 @@
 //! Clinical repository: pseudonymous patients, versioned consent, encrypted clinical records.
+
+pub mod facts;
+
+pub use facts::{ConsentInForce, GenomicSampleRef, PatientFacts};
