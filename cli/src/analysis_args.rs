@@ -23,10 +23,15 @@ pub enum CohortCommand {
     /// Define a named sample set.
     Create {
         name: String,
-        #[arg(short = 's', long = "samples", required_unless_present = "samples_file")]
+        #[arg(short = 's', long = "samples", required_unless_present_any = ["samples_file", "rule"])]
         samples: Option<String>,
         #[arg(short = 'S', long = "samples-file")]
         samples_file: Option<PathBuf>,
+        /// A rule over clinical data instead of a list, evaluated whenever the cohort is used,
+        /// e.g. "cancer_type=LUAD and sex=female and age_at_diagnosis>=50 and sample_type=tumor"
+        /// (docs/clinical.md).
+        #[arg(long = "where", conflicts_with_all = ["samples", "samples_file"])]
+        rule: Option<String>,
         /// Redefine an existing cohort.
         #[arg(long)]
         replace: bool,
@@ -79,7 +84,7 @@ pub struct AfDistArgs {
     /// AF bins of the site spectrum (AF_DIST).
     #[arg(long, default_value = "0,0.001,0.01,0.05,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1")]
     pub af_bins: String,
-    /// Draw the histograms to this SVG file.
+    /// Draw the histograms to this file: FILE.svg, or FILE.png for a bitmap.
     #[arg(long)]
     pub plot: Option<PathBuf>,
     #[arg(short = 'o', long)]
@@ -109,9 +114,31 @@ pub struct AssocArgs {
     pub covariates: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "tsv")]
     pub format: TableFormat,
-    /// Draw a Manhattan plot of the p-values to this SVG file.
+    /// Draw a Manhattan plot of the p-values (per variant, or per gene at its start) to
+    /// FILE.svg, or FILE.png for a bitmap.
     #[arg(long)]
     pub plot: Option<PathBuf>,
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
+    /// Gene burden of rare variants instead of per-variant tests: Fisher on carrier counts,
+    /// or logistic on the burden score (+ covariates). Needs --genes.
+    #[arg(long, requires = "genes")]
+    pub burden: bool,
+    /// Gene regions for --burden: BED (chrom, 0-based start, end, name) or GFF3 (.gff, .gff3;
+    /// features of type gene, named by Name, gene_name or ID).
+    #[arg(long, requires = "burden")]
+    pub genes: Option<PathBuf>,
+    /// --burden: a variant qualifies when its AF over cases and controls is at most this.
+    #[arg(long, default_value_t = 0.01, requires = "burden")]
+    pub max_af: f64,
+    /// --burden with --test logistic: the score regressed on, carrier status (any qualifying
+    /// alt allele) or the count of qualifying alt alleles.
+    #[arg(long, value_enum, default_value = "carrier", requires = "burden")]
+    pub burden_score: BurdenScoreArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BurdenScoreArg {
+    Carrier,
+    AltCount,
 }

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
-use genohub_analysis::{afdist::AfDistRequest, samples, Bins, FreqRequest, SampleSource};
+use genohub_analysis::{afdist::AfDistRequest, samples, Bins, BurdenOptions, BurdenRequest, BurdenRow, BurdenScore, FreqRequest, GeneSet, SampleSource};
 use genohub_store::{Region, Store, StoreError};
 
-use crate::analysis_args::{AfDistArgs, AssocArgs, CohortCommand, FreqArgs, SampleArgs, TableFormat, TestKind};
+use crate::analysis_args::{AfDistArgs, AssocArgs, BurdenScoreArg, CohortCommand, FreqArgs, SampleArgs, TableFormat, TestKind};
 use crate::progress;
 
 /// Names from `-s a,b` and/or `-S file` (one per line, `#` comments).
@@ -51,7 +51,13 @@ fn now() -> u64 {
 
 pub fn cohort(store_dir: &Path, cmd: CohortCommand) -> Result<()> {
     match cmd {
-        CohortCommand::Create { name, samples, samples_file, replace } => {
+        CohortCommand::Create { name, samples, samples_file, rule: Some(rule), replace } => {
+            let _ = (samples, samples_file);
+            let store = Store::open(store_dir)?;
+            let rec = samples::create_rule_cohort(&store, &name, &rule, now(), replace)?;
+            eprintln!("cohort {}: rule {rule:?}, evaluated when used", rec.name);
+        }
+        CohortCommand::Create { name, samples, samples_file, rule: None, replace } => {
             let store = Store::open(store_dir)?;
             let names = sample_names(&samples, &samples_file)?;
             let rec = samples::create_cohort(&store, &name, &names, now(), replace)?;
@@ -66,7 +72,8 @@ pub fn cohort(store_dir: &Path, cmd: CohortCommand) -> Result<()> {
                 println!("cohort\tkind\tsamples\tcreated");
                 for c in all {
                     let n = samples::cohort_members(&c).map(|m| m.len().to_string()).unwrap_or_else(|_| "?".into());
-                    println!("{}\tsamples\t{n}\t{}", c.name, progress::utc(c.created));
+                    let kind = if matches!(c.definition, genohub_store::CohortDefinition::Rule(_)) { "rule" } else { "samples" };
+                    println!("{}\t{kind}\t{n}\t{}", c.name, progress::utc(c.created));
                 }
             }
         }
@@ -77,6 +84,13 @@ pub fn cohort(store_dir: &Path, cmd: CohortCommand) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&c)?);
             } else {
                 println!("# cohort {} created {}", c.name, progress::utc(c.created));
+                if let genohub_store::CohortDefinition::Rule(rule) = &c.definition {
+                    println!("# rule: {rule} (members as of today, samples with genomic data)");
+                    if let SampleSource::Evaluated { samples, .. } = crate::clinical_key::prepare(&store, SampleSource::Cohort(name.clone()))? {
+                        samples.iter().for_each(|s| println!("{}", s.qualified()));
+                    }
+                    return Ok(());
+                }
                 for m in samples::cohort_members(&c)? {
                     println!("{m}");
                 }
@@ -99,6 +113,7 @@ fn io_err(e: std::io::Error) -> StoreError {
 pub fn freq(store_dir: &Path, a: FreqArgs) -> Result<()> {
     let req = FreqRequest { regions: regions(&a.regions)?, samples: sample_source(&a.samples)? };
     let store = Store::open_read_only(store_dir)?;
+    let req = FreqRequest { samples: crate::clinical_key::prepare(&store, req.samples)?, ..req };
     let mut out = output(&a.output)?;
     let mut buf = Vec::with_capacity(256);
     let mut first = true;
@@ -144,6 +159,7 @@ pub fn afdist(store_dir: &Path, a: AfDistArgs, quiet: bool) -> Result<()> {
         af_bins: Bins::parse(&a.af_bins)?,
     };
     let store = Store::open_read_only(store_dir)?;
+    let req = AfDistRequest { samples: crate::clinical_key::prepare(&store, req.samples)?, ..req };
     let t = Instant::now();
     let d = genohub_analysis::afdist(&store, &req)?;
     let secs = t.elapsed().as_secs_f64();
@@ -151,8 +167,7 @@ pub fn afdist(store_dir: &Path, a: AfDistArgs, quiet: bool) -> Result<()> {
     d.write_text(&mut out)?;
     out.flush()?;
     if let Some(p) = &a.plot {
-        let svg = genohub_analysis::plot::afdist_svg(&d);
-        std::fs::write(p, svg).with_context(|| format!("writing {}", p.display()))?;
+        write_plot(p, genohub_analysis::plot::afdist_svg(&d))?;
     }
     if !quiet {
         let calls = d.sites as f64 * d.samples as f64;
@@ -161,57 +176,120 @@ pub fn afdist(store_dir: &Path, a: AfDistArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
+/// Rows streamed as TSV (header first) or a JSON array; the header or `[` is written with
+/// the first row, so nothing is printed when the request is refused.
+struct TableWriter {
+    out: Box<dyn Write>,
+    format: TableFormat,
+    header: &'static str,
+    started: bool,
+    buf: Vec<u8>,
+}
+
+impl TableWriter {
+    fn new(path: &Option<PathBuf>, format: TableFormat, header: &'static str) -> Result<TableWriter> {
+        Ok(TableWriter { out: output(path)?, format, header, started: false, buf: Vec::with_capacity(256) })
+    }
+
+    /// `tsv` writes the row's line, `json` its object.
+    fn row(&mut self, tsv: impl FnOnce(&mut Vec<u8>), json: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>) -> Result<(), StoreError> {
+        self.buf.clear();
+        match self.format {
+            TableFormat::Tsv => {
+                if !self.started {
+                    writeln!(self.buf, "{}", self.header).map_err(io_err)?;
+                }
+                tsv(&mut self.buf);
+            }
+            TableFormat::Json => {
+                self.buf.extend_from_slice(if self.started { b",\n" } else { b"[\n" });
+                json(&mut self.buf).expect("rows serialise");
+            }
+        }
+        self.started = true;
+        self.out.write_all(&self.buf).map_err(io_err)
+    }
+
+    fn finish(mut self) -> Result<()> {
+        match (self.format, self.started) {
+            (TableFormat::Tsv, false) => writeln!(self.out, "{}", self.header)?,
+            (TableFormat::Json, false) => self.out.write_all(b"[]\n")?,
+            (TableFormat::Json, true) => self.out.write_all(b"\n]\n")?,
+            (TableFormat::Tsv, true) => {}
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+fn write_plot(path: &Path, svg: String) -> Result<()> {
+    let bytes = genohub_analysis::plot::render_for(path, svg)?;
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
 pub fn assoc(store_dir: &Path, a: AssocArgs) -> Result<()> {
     let covariates = a.covariates.as_deref().map(genohub_analysis::Covariates::read).transpose()?;
     let test = match a.test {
         TestKind::Fisher => genohub_analysis::AssocTest::Fisher,
         TestKind::Logistic => genohub_analysis::AssocTest::Logistic,
     };
-    let req = genohub_analysis::AssocRequest {
-        regions: regions(&a.regions)?,
-        cases: SampleSource::Cohort(a.cases.clone()),
-        controls: SampleSource::Cohort(a.controls.clone()),
-        test,
-        covariates,
-    };
+    let cases = SampleSource::Cohort(a.cases.clone());
+    let controls = SampleSource::Cohort(a.controls.clone());
+    let regions = regions(&a.regions)?;
+    if a.burden {
+        let genes = a.genes.as_deref().context("--burden needs --genes")?;
+        let score = match a.burden_score {
+            BurdenScoreArg::Carrier => BurdenScore::Carrier,
+            BurdenScoreArg::AltCount => BurdenScore::AltCount,
+        };
+        let options = BurdenOptions { regions, genes: GeneSet::read(genes)?, max_af: a.max_af, test, score, covariates };
+        return burden(store_dir, &a, BurdenRequest { cases, controls, options });
+    }
     let store = Store::open_read_only(store_dir)?;
-    let mut out = output(&a.output)?;
-    let mut buf = Vec::with_capacity(256);
+    let (cases, controls) = (crate::clinical_key::prepare(&store, cases)?, crate::clinical_key::prepare(&store, controls)?);
+    let req = genohub_analysis::AssocRequest { regions, cases, controls, test, covariates };
+    let mut table = TableWriter::new(&a.output, a.format, genohub_analysis::AssocRow::TSV_HEADER)?;
     let mut points = Vec::new();
-    let mut started = false;
     genohub_analysis::assoc(&store, &req, |row| {
-        buf.clear();
-        if !started {
-            started = true;
-            match a.format {
-                TableFormat::Tsv => writeln!(buf, "{}", genohub_analysis::AssocRow::TSV_HEADER).map_err(io_err)?,
-                TableFormat::Json => buf.push(b'['),
-            }
-        } else if let TableFormat::Json = a.format {
-            buf.push(b',');
-        }
-        match a.format {
-            TableFormat::Tsv => row.write_tsv(&mut buf),
-            TableFormat::Json => {
-                buf.push(b'\n');
-                serde_json::to_writer(&mut buf, &row).expect("rows serialise");
-            }
-        }
         if a.plot.is_some() && row.p.is_finite() {
             points.push(genohub_analysis::plot::Point { chrom: row.chrom.clone(), pos: row.pos, p: row.p });
         }
-        out.write_all(&buf).map_err(io_err)
+        table.row(|b| row.write_tsv(b), |b| serde_json::to_writer(b, &row))
     })?;
-    match (a.format, started) {
-        (TableFormat::Tsv, false) => writeln!(out, "{}", genohub_analysis::AssocRow::TSV_HEADER)?,
-        (TableFormat::Json, false) => out.write_all(b"[]\n")?,
-        (TableFormat::Json, true) => out.write_all(b"\n]\n")?,
-        (TableFormat::Tsv, true) => {}
-    }
-    out.flush()?;
+    table.finish()?;
     if let Some(p) = &a.plot {
         let title = format!("{} vs {} ({})", a.cases, a.controls, if let TestKind::Fisher = a.test { "allelic Fisher" } else { "logistic" });
-        std::fs::write(p, genohub_analysis::plot::manhattan_svg(&points, &title)).with_context(|| format!("writing {}", p.display()))?;
+        write_plot(p, genohub_analysis::plot::manhattan_svg(&points, &title))?;
+    }
+    Ok(())
+}
+
+fn burden(store_dir: &Path, a: &AssocArgs, req: BurdenRequest) -> Result<()> {
+    let store = Store::open_read_only(store_dir)?;
+    let req = BurdenRequest { cases: crate::clinical_key::prepare(&store, req.cases)?, controls: crate::clinical_key::prepare(&store, req.controls)?, ..req };
+    let mut table = TableWriter::new(&a.output, a.format, BurdenRow::TSV_HEADER)?;
+    let mut points = Vec::new();
+    let summary = genohub_analysis::burden(&store, &req, |row| {
+        if a.plot.is_some() && row.p.is_finite() {
+            points.push(genohub_analysis::plot::Point { chrom: row.chrom.clone(), pos: row.start, p: row.p });
+        }
+        table.row(|b| row.write_tsv(b), |b| serde_json::to_writer(b, &row))
+    })?;
+    table.finish()?;
+    if summary.genes_on_unknown_contigs > 0 {
+        let shown: Vec<&str> = summary.unknown_contigs.iter().take(5).map(String::as_str).collect();
+        eprintln!("burden: {} gene(s) skipped on contigs the store lacks: {}", summary.genes_on_unknown_contigs, shown.join(", "));
+    }
+    eprintln!("burden: {} genes, {} qualifying variants (AF <= {})", summary.genes, summary.qualifying_variants, a.max_af);
+    if let Some(p) = &a.plot {
+        let title = format!(
+            "{} vs {}: gene burden, AF <= {} ({})",
+            a.cases,
+            a.controls,
+            a.max_af,
+            if let TestKind::Fisher = a.test { "Fisher on carriers" } else { "logistic" }
+        );
+        write_plot(p, genohub_analysis::plot::manhattan_svg(&points, &title))?;
     }
     Ok(())
 }

@@ -3,8 +3,18 @@
 mod analysis_args;
 mod analysis_cmd;
 mod args;
+mod clinical_args;
+mod clinical_cmd;
+mod clinical_key;
 mod demo;
+mod governance_args;
+mod governance_cmd;
+mod governance_query;
 mod progress;
+mod reads_args;
+mod reads_cmd;
+mod serve_args;
+mod serve_cmd;
 
 use std::io::{BufWriter, Write};
 
@@ -51,12 +61,20 @@ fn selection(samples: &Option<String>, samples_file: &Option<std::path::PathBuf>
 
 fn run(cli: Cli) -> Result<()> {
     let store_dir = cli.store.clone();
+    clinical_key::set(&store_dir, cli.key.clone());
     let threads = cli.threads.unwrap_or_else(rayon::current_num_threads);
+    if governance_cmd::intercept(&cli)? {
+        return Ok(());
+    }
     match cli.command {
         Command::Ingest(a) => {
             let store = Store::open(&store_dir)?;
-            let opts = IngestOptions { center: a.center, reference: a.reference, check_ref: a.check_ref, replace: a.replace, threads };
+            let opts = IngestOptions { center: a.center.clone(), reference: a.reference.clone(), check_ref: a.check_ref, replace: a.replace, threads };
             for file in &a.files {
+                if reads_cmd::is_reads(file)? {
+                    reads_cmd::ingest(&store, file, &a, threads, cli.quiet)?;
+                    continue;
+                }
                 let bar = progress::Bar::new(file, cli.quiet);
                 let m = store.ingest(file, &opts, &bar).with_context(|| format!("ingesting {}", file.display()))?;
                 bar.finish();
@@ -126,6 +144,10 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Backup { dest } => {
+            let summary = Store::open(&store_dir)?.backup(&dest)?;
+            println!("backup written to {} (database checkpoint + {} files, {} bytes of file area)", dest.display(), summary.files, summary.bytes);
+        }
         Command::Stats { json, compact } => {
             let stats = if compact {
                 let store = Store::open(&store_dir)?;
@@ -150,10 +172,21 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
         }
+        Command::Depth(a) => reads_cmd::depth(&store_dir, a)?,
+        Command::Qc(a) => reads_cmd::qc(&store_dir, a)?,
         Command::Cohort(c) => analysis_cmd::cohort(&store_dir, c)?,
+        Command::Key(c) => clinical_cmd::key(&store_dir, c)?,
+        Command::Patient(c) => clinical_cmd::patient(&store_dir, c)?,
+        Command::Consent(c) => clinical_cmd::consent(&store_dir, c)?,
+        Command::Purge(a) => clinical_cmd::purge(&store_dir, a)?,
         Command::Freq(a) => analysis_cmd::freq(&store_dir, a)?,
         Command::Afdist(a) => analysis_cmd::afdist(&store_dir, a, cli.quiet)?,
         Command::Assoc(a) => analysis_cmd::assoc(&store_dir, a)?,
+        Command::Org(c) => governance_cmd::org(&store_dir, &cli.token, c)?,
+        Command::User(c) => governance_cmd::user(&store_dir, &cli.token, c)?,
+        Command::Token(c) => governance_cmd::token(&store_dir, &cli.token, c)?,
+        Command::Project(c) => governance_cmd::project(&store_dir, &cli.token, c)?,
+        Command::Audit(c) => governance_cmd::audit(&store_dir, &cli.token, cli.project.clone(), c)?,
         Command::Simulate(SimulateCommand::Cohort(a)) => {
             let params =
                 genohub_sim::CohortParams { samples: a.samples, length: a.length, seed: a.seed, contig: a.contig, with_depth: a.depth, ..Default::default() };
@@ -162,8 +195,8 @@ fn run(cli: Cli) -> Result<()> {
                 eprintln!("{}: {} records, {} samples, {} bp", a.output.display(), summary.records, summary.samples, summary.reference_length);
             }
         }
-        Command::Serve { listen } => tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(genohub_server::serve(listen, store_dir))?,
-        Command::Demo(a) => demo::run(&store_dir, &a.workdir.unwrap_or_else(|| store_dir.join("demo")), threads)?,
+        Command::Serve(a) => serve_cmd::run(a, &store_dir)?,
+        Command::Demo(a) => demo::run(&a.dir.unwrap_or_else(|| store_dir.join("demo")), threads, a.serve.then_some(a.listen))?,
     }
     Ok(())
 }

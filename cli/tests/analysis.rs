@@ -144,3 +144,60 @@ fn assoc_fisher_by_hand_and_refusals() {
     assert_eq!(text.lines().count(), 4, "{text}");
     fails(&genohub(&s, &["assoc", "--cases", "cases", "--controls", "controls", "--covariates", cov.to_str().unwrap()]), "covariates need --test logistic");
 }
+
+/// Width and height from a PNG's IHDR chunk, after checking the signature.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+#[test]
+fn assoc_burden_by_hand_with_png_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(dir.path());
+    ok(&genohub(&s, &["cohort", "create", "cases", "-s", "A1,A2"]));
+    ok(&genohub(&s, &["cohort", "create", "controls", "-s", "B1"]));
+    let bed = dir.path().join("genes.bed");
+    std::fs::write(&bed, "1\t0\t15\tGA\n1\t15\t40\tGB\n").unwrap();
+    let png = dir.path().join("m.png");
+    let base = ["assoc", "--cases", "cases", "--controls", "controls", "--burden", "--genes", bed.to_str().unwrap()];
+    let args: Vec<&str> = base.iter().copied().chain(["--max-af", "0.5", "--plot", png.to_str().unwrap()]).collect();
+    let text = ok(&genohub(&s, &args));
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines[0][..5], ["#GENE", "CHROM", "START", "END", "VARIANTS"]);
+    // AF over the three samples: site 10 = 3/6, 20 = 0 (not a variant here), 30 = 1/2.
+    // GA (1-15): site 10, carriers A1, A2 of the 2 cases, none of the control: table
+    // [[2, 0], [0, 1]], a ∈ {1, 2} with weights 2, 1 → p = 1/3. GB (16-40): site 30, carrier
+    // B1: [[0, 2], [1, 0]], a ∈ {0, 1} with weights 1, 2 → p = 1/3.
+    assert_eq!(lines[1][..12], ["GA", "1", "1", "15", "1", "2", "2", "0", "1", "3", "0", "FISHER"]);
+    assert_eq!(lines[2][..12], ["GB", "1", "16", "40", "1", "0", "2", "1", "1", "0", "1", "FISHER"]);
+    for l in &lines[1..] {
+        assert!((l[17].parse::<f64>().unwrap() - 1.0 / 3.0).abs() < 1e-12, "{l:?}");
+    }
+    let (w, h) = png_size(&std::fs::read(&png).unwrap());
+    assert_eq!((w, h), (2000, 840));
+
+    // At the default max AF of 0.01 nothing qualifies.
+    let json = ok(&genohub(&s, &[&base[..], &["--format", "json"]].concat()));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!((v[0]["variants"].as_u64(), v[0]["error"].as_str(), v[0]["p"].is_null()), (Some(0), Some("NO_VARIANTS"), true));
+
+    std::fs::write(&bed, "1\t0\t15\tGA\n1\tten\t40\tGB\n").unwrap();
+    fails(&genohub(&s, &base), "genes.bed line 2 field start: \"ten\"");
+    let out = genohub(&s, &["assoc", "--cases", "cases", "--controls", "controls", "--genes", bed.to_str().unwrap()]);
+    assert!(!out.status.success(), "--genes without --burden is refused");
+    let out = genohub(&s, &["assoc", "--cases", "cases", "--controls", "controls", "--burden"]);
+    assert!(!out.status.success(), "--burden without --genes is refused");
+}
+
+#[test]
+fn afdist_png_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(dir.path());
+    let png = dir.path().join("af.PNG");
+    ok(&genohub(&s, &["afdist", "--plot", png.to_str().unwrap()]));
+    assert_eq!(png_size(&std::fs::read(&png).unwrap()), (1800, 760));
+}

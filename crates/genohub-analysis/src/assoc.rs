@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::covariates::Covariates;
 use crate::error::{AnalysisError, Result};
 use crate::fisher::{fisher_exact, Table, Z95};
-use crate::logistic::{firth, logistic, wald_p};
+use crate::logistic::{fit_with_firth_fallback, wald_p, Fit};
 use crate::number::fmt_f64;
 use crate::plan::ScanPlan;
 use crate::samples::{resolve, SampleSource};
@@ -125,16 +125,28 @@ fn check_disjoint(cases: &ResolvedSamples, controls: &ResolvedSamples) -> Result
     )))
 }
 
-pub fn assoc(store: &Store, req: &AssocRequest, mut sink: impl FnMut(AssocRow) -> Result<(), StoreError>) -> Result<u64> {
-    let cases = resolve(store, &req.cases).map_err(|e| AnalysisError::input(format!("cases: {e}")))?;
-    let controls = resolve(store, &req.controls).map_err(|e| AnalysisError::input(format!("controls: {e}")))?;
+/// Resolves cases and controls (each refused as [`resolve`] does) and refuses overlap.
+pub fn resolve_case_control(store: &Store, cases: &SampleSource, controls: &SampleSource) -> Result<(ResolvedSamples, ResolvedSamples)> {
+    let cases = resolve(store, cases).map_err(|e| AnalysisError::input(format!("cases: {e}")))?;
+    let controls = resolve(store, controls).map_err(|e| AnalysisError::input(format!("controls: {e}")))?;
     check_disjoint(&cases, &controls)?;
+    Ok((cases, controls))
+}
+
+/// Covariate values of cases then controls (empty rows without covariates); refused with
+/// the Fisher test or when a sample has no row.
+pub(crate) fn covariate_rows(covariates: Option<&Covariates>, test: AssocTest, cases: &ResolvedSamples, controls: &ResolvedSamples) -> Result<Vec<Vec<f64>>> {
     let everyone: Vec<&SampleRecord> = cases.samples.iter().chain(&controls.samples).collect();
-    let covariates = match (&req.covariates, req.test) {
-        (Some(c), AssocTest::Logistic) => c.for_samples(&everyone)?,
-        (Some(_), AssocTest::Fisher) => return Err(AnalysisError::input("covariates need --test logistic (Fisher's test takes none)")),
-        (None, _) => vec![Vec::new(); everyone.len()],
-    };
+    match (covariates, test) {
+        (Some(c), AssocTest::Logistic) => c.for_samples(&everyone),
+        (Some(_), AssocTest::Fisher) => Err(AnalysisError::input("covariates need --test logistic (Fisher's test takes none)")),
+        (None, _) => Ok(vec![Vec::new(); everyone.len()]),
+    }
+}
+
+pub fn assoc(store: &Store, req: &AssocRequest, mut sink: impl FnMut(AssocRow) -> Result<(), StoreError>) -> Result<u64> {
+    let (cases, controls) = resolve_case_control(store, &req.cases, &req.controls)?;
+    let covariates = covariate_rows(req.covariates.as_ref(), req.test, &cases, &controls)?;
     let design = Design { test: req.test, n_covariates: req.covariates.as_ref().map_or(0, |c| c.names.len()), covariates };
     let plan = ScanPlan::new(store, &[&cases, &controls], &req.regions)?;
     let mut n = 0;
@@ -234,24 +246,35 @@ fn regress(d: &Design, site: &Site, c: &GenotypeCounts, k: &GenotypeCounts) -> A
         return row;
     }
     let zero_cell = cells.iter().flatten().any(|&v| v == 0);
-    let fit = if zero_cell { None } else { logistic(x.view(), &y) };
-    let fit = match fit {
-        Some(f) => Some(f),
-        None => {
-            row.test = Method::Firth;
-            firth(x.view(), &y)
-        }
-    };
-    match fit {
-        Some(f) => {
-            let (b, se) = (f.beta[1], f.se[1]);
-            row.odds_ratio = b.exp();
-            row.se_log_or = se;
-            row.ci_low = (b - Z95 * se).exp();
-            row.ci_high = (b + Z95 * se).exp();
-            row.p = wald_p(b / se);
+    let (used_firth, fit) = fit_with_firth_fallback(x.view(), &y, zero_cell);
+    if used_firth {
+        row.test = Method::Firth;
+    }
+    match fit.as_ref().map(WaldEstimate::of_second) {
+        Some(e) => {
+            row.odds_ratio = e.odds_ratio;
+            row.se_log_or = e.se_log_or;
+            row.ci_low = e.ci_low;
+            row.ci_high = e.ci_high;
+            row.p = e.p;
         }
         None => row.error = Some("NO_CONVERGENCE"),
     }
     row
+}
+
+/// OR, 95% CI and Wald p of a fit's first predictor after the intercept.
+pub(crate) struct WaldEstimate {
+    pub odds_ratio: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub se_log_or: f64,
+    pub p: f64,
+}
+
+impl WaldEstimate {
+    pub(crate) fn of_second(f: &Fit) -> WaldEstimate {
+        let (b, se) = (f.beta[1], f.se[1]);
+        WaldEstimate { odds_ratio: b.exp(), ci_low: (b - Z95 * se).exp(), ci_high: (b + Z95 * se).exp(), se_log_or: se, p: wald_p(b / se) }
+    }
 }

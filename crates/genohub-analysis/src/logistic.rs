@@ -114,6 +114,18 @@ pub fn firth(x: ArrayView2<f64>, y: &Array1<f64>) -> Option<Fit> {
     None
 }
 
+/// plink2's `--glm firth-fallback` rule: the ordinary fit unless `zero_cell` (a case/control
+/// × predictor cell among the samples used is empty), Firth when that or the ordinary fit
+/// fails. Returns whether Firth was used, and the fit.
+pub fn fit_with_firth_fallback(x: ArrayView2<f64>, y: &Array1<f64>, zero_cell: bool) -> (bool, Option<Fit>) {
+    if !zero_cell {
+        if let Some(f) = logistic(x, y) {
+            return (false, Some(f));
+        }
+    }
+    (true, firth(x, y))
+}
+
 /// Two-sided p-value of a Wald z statistic: 2·Φ(−|z|) = erfc(|z|/√2).
 pub fn wald_p(z: f64) -> f64 {
     libm::erfc(z.abs() / std::f64::consts::SQRT_2)

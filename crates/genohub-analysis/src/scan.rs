@@ -89,6 +89,53 @@ impl Site<'_> {
         c
     }
 
+    /// Calls `f(index in the group's output order, alt alleles)` for every sample of `group`
+    /// carrying at least one alt allele. Costs O(exceptions) when the variant's default
+    /// code carries no alt allele (rare variants), O(samples) otherwise. Samples of batches
+    /// without a record here carry none (hom-ref or missing under the callable rule).
+    pub fn for_each_carrier(&self, group: usize, mut f: impl FnMut(usize, u64)) {
+        let g = &self.plan.groups[group];
+        for (&batch, m) in &g.members {
+            let Some(&(b, r)) = self.record.iter().find(|&&(b, _)| self.ctx.bin.blocks[b].batch == batch) else {
+                continue;
+            };
+            let v = self.ctx.views[b].variant(r as u32);
+            let extended = v.extended();
+            let alts = |sample: u32, c: u8| -> u64 {
+                if c == code::EXTENDED {
+                    extended.iter().find(|e| e.sample == sample).map_or(0, |e| e.alt_count())
+                } else {
+                    u64::from(code::alt_count(c))
+                }
+            };
+            let default = v.default_code();
+            let default_alts = alts(u32::MAX, default);
+            if default_alts == 0 {
+                let mut i = 0;
+                v.for_each_exception(|sample, c| {
+                    while i < m.columns.len() && m.columns[i].0 < sample {
+                        i += 1;
+                    }
+                    if i < m.columns.len() && m.columns[i].0 == sample {
+                        let a = alts(sample, c);
+                        if a > 0 {
+                            f(m.columns[i].1, a);
+                        }
+                    }
+                });
+            } else {
+                let mut row = vec![0u8; v.n_samples() as usize];
+                v.fill(&mut row);
+                for &(col, o) in &m.columns {
+                    let a = alts(col, row[col as usize]);
+                    if a > 0 {
+                        f(o, a);
+                    }
+                }
+            }
+        }
+    }
+
     /// Per-sample codes of `group` in its output order (the callable rule applied: hom-ref
     /// `0/0` or missing `./.` for samples of batches without a record here). Extended calls
     /// (ploidy > 2) come out as `code::EXTENDED`.

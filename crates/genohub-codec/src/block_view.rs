@@ -41,7 +41,7 @@ impl BlockView {
         let header = Header::parse(bytes)?;
         let gt_span = header.section(SectionKind::Gt).ok_or(CodecError::Corrupt("missing GT section"))?;
         let gt = section::decompress(&bytes[gt_span.start..gt_span.end], gt_span.raw_len)?;
-        let parsed = gt_parser::parse(&gt, header.n_variants, header.n_samples)?;
+        let parsed = gt_parser::parse(&gt, header.n_variants, header.n_samples, header.version >= 3)?;
         let column = |kind| header.section(kind).map(|span| CompressedColumn { raw_len: span.raw_len, bytes: bytes[span.start..span.end].to_vec() });
         Ok(BlockView {
             n_variants: header.n_variants,
@@ -145,5 +145,69 @@ impl BlockView {
             gq: self.gq()?,
             ad: self.ad()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::{make, ABSENT, MISSING};
+    use crate::encode::{encode_version, EncodeOptions};
+    use crate::{LayoutKind, SampleSubset};
+
+    /// Haplotypes copied from a few founders (so common variants become PBWT records), with
+    /// some missing and haploid calls (PBWT overrides).
+    fn linked_block(n: usize, n_variants: usize) -> GenotypeBlock {
+        let mut x: u64 = 99;
+        let mut rand = move |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut copying: Vec<u64> = (0..2 * n).map(|_| rand(4)).collect();
+        let mut codes = Vec::with_capacity(n * n_variants);
+        for _ in 0..n_variants {
+            let founders: Vec<u8> = (0..4).map(|_| rand(2) as u8).collect();
+            for c in copying.iter_mut() {
+                if rand(100) == 0 {
+                    *c = rand(4);
+                }
+            }
+            for s in 0..n {
+                let (a, b) = (founders[copying[2 * s] as usize], founders[copying[2 * s + 1] as usize]);
+                codes.push(match rand(200) {
+                    0 => make(MISSING, MISSING, true),
+                    1 => make(a, ABSENT, false),
+                    _ => make(a, b, true),
+                });
+            }
+        }
+        GenotypeBlock { n_variants: n_variants as u32, n_samples: n as u32, codes, ..GenotypeBlock::default() }
+    }
+
+    #[test]
+    fn version_3_counts_need_no_replay_and_version_2_still_reads() {
+        let block = linked_block(300, 120);
+        let v3 = BlockView::open(&encode_version(&block, &EncodeOptions::default(), 3).unwrap()).unwrap();
+        let v2 = BlockView::open(&encode_version(&block, &EncodeOptions::default(), 2).unwrap()).unwrap();
+        assert!(v3.variants().filter(|v| v.layout_kind() == LayoutKind::Pbwt).count() > 20);
+        let odd: Vec<u32> = (0..300).filter(|s| s % 3 == 1).collect();
+        let subset = SampleSubset::from_sorted_indices(300, &odd).unwrap();
+        for v in 0..block.n_variants {
+            let codes = block.variant_codes(v);
+            let mut expected = crate::GenotypeCounts::default();
+            codes.iter().for_each(|&c| expected.add_code(c, 1));
+            assert_eq!(v3.variant(v).counts(), expected, "variant {v}");
+            assert_eq!(v2.variant(v).counts(), expected, "variant {v}, version 2");
+        }
+        assert!(v3.pbwt_bits.get().is_none(), "counting all samples replayed the PBWT order");
+        assert!(v2.pbwt_bits.get().is_some(), "version 2 has to replay");
+        for v in 0..block.n_variants {
+            assert_eq!(v3.variant(v).counts_in(&subset), v2.variant(v).counts_in(&subset));
+            let (mut a, mut b) = (vec![0; 300], vec![0; 300]);
+            v3.variant(v).fill(&mut a);
+            v2.variant(v).fill(&mut b);
+            assert_eq!(a, b);
+            assert_eq!(a, block.variant_codes(v));
+        }
     }
 }

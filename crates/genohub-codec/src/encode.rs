@@ -1,7 +1,7 @@
 use crate::error::CodecError;
 use crate::genotype_block::GenotypeBlock;
 use crate::gt_writer;
-use crate::header::{self, EncodedSection};
+use crate::header::{self, EncodedSection, FORMAT_VERSION};
 use crate::int_column;
 use crate::limits::MAX_SECTION_RAW_BYTES;
 use crate::section;
@@ -26,9 +26,14 @@ pub fn encode(block: &GenotypeBlock) -> Result<Vec<u8>, CodecError> {
 }
 
 pub fn encode_with(block: &GenotypeBlock, options: &EncodeOptions) -> Result<Vec<u8>, CodecError> {
+    encode_version(block, options, FORMAT_VERSION)
+}
+
+/// Encodes in an older readable format version too (tests of backward reading).
+pub(crate) fn encode_version(block: &GenotypeBlock, options: &EncodeOptions, version: u8) -> Result<Vec<u8>, CodecError> {
     block.validate()?;
     let n = block.n_samples as usize;
-    let gt = gt_writer::write(block);
+    let gt = gt_writer::write(block, version >= 3);
     let dp = block.dp.as_deref().map(|v| int_column::encode(v, n));
     let gq = block.gq.as_deref().map(|v| int_column::encode(v, n));
     let ad = block.ad.as_deref().map(|v| int_column::encode(v, 2 * n));
@@ -38,7 +43,7 @@ pub fn encode_with(block: &GenotypeBlock, options: &EncodeOptions) -> Result<Vec
             *slot = Some(compress_section(&raw, options.zstd_level)?);
         }
     }
-    Ok(header::write(block.n_variants, block.n_samples, &sections))
+    Ok(header::write(version, block.n_variants, block.n_samples, &sections))
 }
 
 fn compress_section(raw: &[u8], level: i32) -> Result<EncodedSection, CodecError> {

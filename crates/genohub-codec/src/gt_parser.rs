@@ -25,7 +25,8 @@ pub(crate) struct ParsedGt {
     pub n_pbwt: u32,
 }
 
-pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<ParsedGt, CodecError> {
+/// `pbwt_counts`: PBWT records carry their het and hom-alt counts (format version 3).
+pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32, pbwt_counts: bool) -> Result<ParsedGt, CodecError> {
     let n = n_samples as usize;
     let mut r = ByteReader::new(gt);
     // Each record takes at least two bytes: a hostile count cannot force a big allocation.
@@ -44,7 +45,7 @@ pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32) -> Result<Parsed
             KIND_DENSE => parse_dense(&mut r, gt, tag & !ADVANCES, default, n, tag & ADVANCES != 0)?,
             KIND_PBWT => {
                 n_pbwt += 1;
-                parse_pbwt(&mut r, gt, tag, default, n, &mut palette, n_pbwt - 1)?
+                parse_pbwt(&mut r, gt, tag, default, n, &mut palette, n_pbwt - 1, pbwt_counts)?
             }
             _ => return Err(CodecError::Corrupt("unknown variant record kind")),
         };
@@ -206,13 +207,23 @@ fn parse_pbwt(
     n: usize,
     palette: &mut Vec<PaletteEntry>,
     ordinal: u32,
+    with_counts: bool,
 ) -> Result<(VariantLayout, usize), CodecError> {
     let phased = tag >> 2 & 1 == 1;
     let (overrides, n_extended) = parse_exception_list(r, gt, usize::from(tag >> 3), None, n, palette)?;
+    let diploid = if with_counts { Some((r.varint_u32("PBWT het count")?, r.varint_u32("PBWT hom-alt count")?)) } else { None };
     let runs_at = r.position();
     let (pos, n_ones) = scan_runs(gt, runs_at, 2 * n)?;
     r.take(pos - runs_at, "PBWT runs")?;
-    let layout = PbwtLayout { default, phased, overrides, runs_at, runs_end: pos, n_ones: n_ones as u32, ordinal };
+    if let Some((het, hom_alt)) = diploid {
+        // The described samples' ALT alleles are the record's 1s less those of override slots.
+        let (het, hom_alt, overridden) = (het as usize, hom_alt as usize, overrides.n_exceptions as usize);
+        let described_ones = het + 2 * hom_alt;
+        if het + hom_alt > n - overridden || described_ones > n_ones || described_ones + 2 * overridden < n_ones {
+            return Err(CodecError::Corrupt("PBWT het/hom-alt counts disagree with the runs"));
+        }
+    }
+    let layout = PbwtLayout { default, phased, overrides, runs_at, runs_end: pos, n_ones: n_ones as u32, ordinal, diploid };
     Ok((VariantLayout::Pbwt(layout), n_extended))
 }
 

@@ -10,8 +10,9 @@ use crate::record::{self, IndexWriter, ADVANCES, KIND_DENSE, KIND_PBWT, KIND_SPA
 use crate::signature::{self, PLANES};
 use crate::varint;
 
-pub(crate) fn write(block: &GenotypeBlock) -> Vec<u8> {
-    let mut scratch = Scratch::default();
+/// `pbwt_counts`: give PBWT records their het and hom-alt counts (format version 3).
+pub(crate) fn write(block: &GenotypeBlock, pbwt_counts: bool) -> Vec<u8> {
+    let mut scratch = Scratch { pbwt_counts, ..Scratch::default() };
     // Without linkage disequilibrium the PBWT order is no help, and the variants that
     // `Policy::Linked` draws into PBWT records would only cost bytes and reading time
     // (PBWT records are replayed in order); a linked section must save an eighth.
@@ -78,6 +79,7 @@ struct Scratch {
     overrides: Vec<u32>,
     planes: Vec<u64>,
     pbwt: PbwtEncoder,
+    pbwt_counts: bool,
 }
 
 /// What the encoder needs to know about one variant before choosing its layout.
@@ -129,6 +131,14 @@ impl RowSummary {
         self.diploid_by_phase[1] >= self.diploid_by_phase[0]
     }
 
+    /// Het and hom-alt samples among those a PBWT record with this phasing describes by its
+    /// bits (everyone but the overrides).
+    fn pbwt_diploid_counts(&self, phased: bool) -> (u64, u64) {
+        let described = (0..32u8).filter(|&c| pbwt::representable(c, phased));
+        let of = |alts: u8| described.clone().filter(|&c| code::alt_count(c) == alts).map(|c| u64::from(self.histogram[c as usize])).sum::<u64>();
+        (of(1), of(2))
+    }
+
     /// Codes a PBWT record with this phasing must list as overrides, ascending.
     fn pbwt_palette(&self, phased: bool) -> Vec<u8> {
         (0..=255u8).filter(|&c| self.histogram[c as usize] > 0 && !pbwt::representable(c, phased)).collect()
@@ -169,17 +179,23 @@ fn write_variant(out: &mut Vec<u8>, codes: &[u8], policy: Policy, scratch: &mut 
                 }
             }
         }
-        let len = 2 + exception_list_len(palette.len(), n_overrides, gap_bytes) + scratch.pbwt.plan(codes, phased);
-        Some((len, palette))
+        let diploid = summary.pbwt_diploid_counts(phased);
+        let counts_len = if scratch.pbwt_counts { varint::encoded_len(diploid.0) + varint::encoded_len(diploid.1) } else { 0 };
+        let len = 2 + exception_list_len(palette.len(), n_overrides, gap_bytes) + counts_len + scratch.pbwt.plan(codes, phased);
+        Some((len, palette, diploid))
     } else {
         None
     };
     match pbwt {
         // Ties favour sparse and dense: both are faster to read.
-        Some((len, palette)) if len < best => {
+        Some((len, palette, (het, hom_alt))) if len < best => {
             out.push(KIND_PBWT | u8::from(phased) << 2 | (palette.len() as u8) << 3);
             out.push(summary.default);
             write_exception_list(out, codes, &scratch.overrides, &palette);
+            if scratch.pbwt_counts {
+                varint::write(out, het);
+                varint::write(out, hom_alt);
+            }
             scratch.pbwt.write_runs(out);
             scratch.pbwt.commit();
         }

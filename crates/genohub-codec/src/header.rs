@@ -12,8 +12,11 @@ use crate::limits::{MAX_CELLS, MAX_EXTENDED_CALLS, MAX_PLOIDY, MAX_SAMPLES, MAX_
 use crate::varint;
 
 pub(crate) const MAGIC: [u8; 4] = *b"GHGT";
-/// 2 added the PBWT record kind; version-1 blocks are refused.
-pub(crate) const FORMAT_VERSION: u8 = 2;
+/// 2 added the PBWT record kind; 3 gives each PBWT record its het and hom-alt counts, so
+/// counting all samples needs no replay of the PBWT order. Versions 2 and 3 are read;
+/// version-1 blocks are refused.
+pub(crate) const FORMAT_VERSION: u8 = 3;
+pub(crate) const OLDEST_READABLE_VERSION: u8 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SectionKind {
@@ -63,6 +66,7 @@ pub(crate) struct SectionSpan {
 
 #[derive(Debug)]
 pub(crate) struct Header {
+    pub version: u8,
     pub n_variants: u32,
     pub n_samples: u32,
     pub sections: [Option<SectionSpan>; 4],
@@ -79,7 +83,7 @@ impl Header {
             return Err(CodecError::BadMagic);
         }
         let version = r.u8("version")?;
-        if version != FORMAT_VERSION {
+        if !(OLDEST_READABLE_VERSION..=FORMAT_VERSION).contains(&version) {
             return Err(CodecError::UnsupportedVersion(version));
         }
         let flags = r.u8("flags")?;
@@ -125,7 +129,7 @@ impl Header {
         if pos != bytes.len() {
             return Err(CodecError::Corrupt("trailing bytes after last section"));
         }
-        Ok(Header { n_variants, n_samples, sections })
+        Ok(Header { version, n_variants, n_samples, sections })
     }
 }
 
@@ -135,11 +139,11 @@ pub(crate) struct EncodedSection {
     pub compressed: Vec<u8>,
 }
 
-pub(crate) fn write(n_variants: u32, n_samples: u32, sections: &[Option<EncodedSection>; 4]) -> Vec<u8> {
+pub(crate) fn write(version: u8, n_variants: u32, n_samples: u32, sections: &[Option<EncodedSection>; 4]) -> Vec<u8> {
     let payload: usize = sections.iter().flatten().map(|s| s.compressed.len()).sum();
     let mut out = Vec::with_capacity(payload + 64);
     out.extend_from_slice(&MAGIC);
-    out.push(FORMAT_VERSION);
+    out.push(version);
     let flags = SectionKind::ALL.iter().filter(|k| sections[**k as usize].is_some()).fold(0u8, |f, k| f | k.flag());
     out.push(flags);
     varint::write(&mut out, n_variants.into());

@@ -25,6 +25,8 @@
 //! Readers need the order to place bits, so a view replays the block's PBWT records once
 //! ([`materialize`]) into one slot-ordered bitmap per record (a sample's two alleles side
 //! by side, override samples cleared); counting is then a few popcounts per 32 samples.
+//! Counting all samples needs no replay: from format version 3 each PBWT record also stores
+//! its het and hom-alt counts over the samples its bits describe.
 
 use crate::code;
 use crate::dense_counts::SampleMask;
@@ -579,7 +581,7 @@ impl SlotBits<'_> {
     }
 }
 
-fn diploid_counts(total: u64, het: u64, hom_alt: u64) -> GenotypeCounts {
+pub(crate) fn diploid_counts(total: u64, het: u64, hom_alt: u64) -> GenotypeCounts {
     GenotypeCounts { hom_ref: total - het - hom_alt, het, hom_alt, ac: het + 2 * hom_alt, an: 2 * total, ..GenotypeCounts::default() }
 }
 

@@ -6,7 +6,9 @@
 //! dense:  tag = 1 | planes<<2 | a<<7 | default u8 | one u64-LE word per 64 samples per
 //!         present plane
 //! pbwt:   tag = 2 | phased<<2 | g<<3 | default u8 | override list as in sparse (palette,
-//!         varint k, sample gaps, packed indices) | run lengths (see [`crate::pbwt`])
+//!         varint k, sample gaps, packed indices) | from format version 3: varint het,
+//!         varint hom_alt (over the samples the bits describe) | run lengths (see
+//!         [`crate::pbwt`])
 //! ```
 //! `a` (ADVANCES) marks a sparse or dense record that also moves the block's PBWT order on.
 //! A dense plane holds one signature bit XOR the default's bit, so absent planes are

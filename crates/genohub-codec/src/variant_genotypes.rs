@@ -3,6 +3,7 @@ use crate::dense_counts::{self, AllSamples, SubsetWords};
 use crate::dense_planes::DensePlanes;
 use crate::extended_call::ExtendedCall;
 use crate::genotype_counts::GenotypeCounts;
+use crate::pbwt;
 use crate::record::MAX_PALETTE;
 use crate::sample_subset::SampleSubset;
 use crate::sparse_exceptions::SparseExceptions;
@@ -150,12 +151,18 @@ impl<'a> VariantGenotypes<'a> {
             }
             VariantLayout::Dense(_) => self.planes().map_or_else(GenotypeCounts::default, |p| dense_counts::count(&p, &AllSamples(&p, n))),
             VariantLayout::Pbwt(pbwt) => {
-                // Override samples read as 0/0 in the planes: take them out, then add
-                // their codes.
-                let mut c = self.view.pbwt_bits(pbwt.ordinal).count_all(n);
                 let n_overrides = u64::from(pbwt.overrides.n_exceptions);
-                c.hom_ref -= n_overrides;
-                c.an -= 2 * n_overrides;
+                let mut c = match pbwt.diploid {
+                    // Stored counts: no replay of the block's PBWT order.
+                    Some((het, hom_alt)) => pbwt::diploid_counts(n - n_overrides, het.into(), hom_alt.into()),
+                    None => {
+                        // Override samples read as 0/0 in the planes: take them out.
+                        let mut c = self.view.pbwt_bits(pbwt.ordinal).count_all(n);
+                        c.hom_ref -= n_overrides;
+                        c.an -= 2 * n_overrides;
+                        c
+                    }
+                };
                 for entry in self.palette(&pbwt.overrides) {
                     c.add_code(entry.code, entry.count.into());
                 }

@@ -61,6 +61,8 @@ pub(crate) struct PbwtLayout {
     pub n_ones: u32,
     /// Position among the block's PBWT records, which indexes its materialised planes.
     pub ordinal: u32,
+    /// (het, hom-alt) among the samples the bits describe, stored from format version 3.
+    pub diploid: Option<(u32, u32)>,
 }
 
 pub(crate) const ABSENT_PLANE: usize = usize::MAX;

@@ -81,3 +81,24 @@ fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> 
     }
     Ok(filled)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bam_and_cram_are_recognised_by_content_not_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("reads.vcf");
+        let mut w = noodles::bam::io::Writer::new(File::create(&p).unwrap());
+        w.write_header(&noodles::sam::Header::default()).unwrap();
+        w.try_finish().unwrap();
+        drop(w);
+        assert_eq!(detect_path(&p).unwrap(), FileKind::Bam);
+        assert!(detect_path(&p).unwrap().is_reads());
+        std::fs::write(&p, b"CRAM\x03\x00rest-of-file-definition").unwrap();
+        assert_eq!(detect_path(&p).unwrap(), FileKind::Cram);
+        std::fs::write(&p, b"##fileformat=VCFv4.2\n").unwrap();
+        assert!(!detect_path(&p).unwrap().is_reads());
+    }
+}

@@ -30,6 +30,9 @@ pub const DEPTH: &str = "depth";
 pub const READ_QC: &str = "read_qc";
 /// Read files kept content-addressed in the file area: sha256 → record.
 pub const READ_FILES: &str = "read_files";
+/// Callable intervals from read depth, keyed contig × bin × read sample (one scan per bin
+/// finds every sample's), so cohort queries apply them like gVCF reference blocks.
+pub const READ_CALLABLE: &str = "read_callable";
 
 // Clinical repository: written in the same atomic batches as the exclusions they imply.
 /// Pseudonym → patient record (no raw identifier anywhere).
@@ -72,6 +75,7 @@ pub const ALL: &[&str] = &[
     DEPTH,
     READ_QC,
     READ_FILES,
+    READ_CALLABLE,
     PATIENTS,
     PATIENT_LINKS,
     CLINICAL_SAMPLES,

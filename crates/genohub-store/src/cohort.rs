@@ -31,6 +31,9 @@ impl SampleKey {
 pub enum CohortDefinition {
     /// An explicit list of samples, in the order given at creation.
     Samples(Vec<SampleKey>),
+    /// A rule over clinical data (`cancer_type=LUAD and sample_type=tumor`, the language of
+    /// genohub-clinical), evaluated at query time so later withdrawals and new patients count.
+    Rule(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,5 +114,8 @@ mod tests {
         }
         let json = serde_json::to_string(&CohortDefinition::Samples(vec![])).unwrap();
         assert_eq!(json, r#"{"samples":[]}"#);
+        let rule = CohortDefinition::Rule("sex=female".into());
+        assert_eq!(serde_json::to_string(&rule).unwrap(), r#"{"rule":"sex=female"}"#);
+        assert_eq!(serde_json::from_str::<CohortDefinition>(r#"{"rule":"sex=female"}"#).unwrap(), rule);
     }
 }

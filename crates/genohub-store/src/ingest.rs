@@ -137,6 +137,15 @@ impl Store {
         let mut existing = Vec::with_capacity(header.samples.len());
         for name in &header.samples {
             check_name("sample", name)?;
+            if let Some(ex) = self.exclusion(&opts.center, name)? {
+                return Err(StoreError::Refused(format!(
+                    "{}: sample {name} from center {} is excluded ({} since {}); its data is not accepted, nothing was changed",
+                    path.display(),
+                    opts.center,
+                    ex.reason,
+                    ex.since
+                )));
+            }
             let prior = self.sample_by_name(&opts.center, name)?;
             if let (Some(p), false) = (&prior, opts.replace) {
                 return Err(StoreError::Refused(format!(

@@ -5,16 +5,20 @@
 //! only module that knows RocksDB, [`ingest`] writes batches, [`view`] reads them back.
 
 pub mod accumulate;
+pub mod backup;
 pub mod block;
 pub mod callable;
 pub mod cf;
 pub mod cohort;
 pub mod engine;
 pub mod error;
+pub mod exclusion;
 pub mod ingest;
 pub mod keys;
 pub mod manifest;
 pub mod merge;
+pub mod reads;
+pub mod purge;
 pub mod select;
 pub mod stats;
 pub mod store;
@@ -23,9 +27,11 @@ pub mod view;
 
 pub use cohort::{CohortDefinition, CohortRecord, SampleKey};
 pub use error::StoreError;
+pub use exclusion::Exclusion;
 pub use ingest::{IngestOptions, NoProgress, Progress};
 pub use manifest::{BatchManifest, BatchStatus, ContigRecord, SampleRecord};
 pub use merge::{Bin, LoadedBlock, Span};
+pub use purge::PurgeReport;
 pub use select::{ResolvedSamples, SampleSelection};
 pub use stats::StoreStats;
 pub use store::Store;

@@ -14,6 +14,7 @@ use crate::block::{self, StoredSite};
 use crate::callable::{self, Interval};
 use crate::keys::{bin_of, BatchId, BlockKey, ContigId};
 use crate::manifest::ContigRecord;
+use crate::reads::ReadCallableMap;
 use crate::{cf, Store, StoreError};
 
 /// A contig interval to scan, 1-based inclusive.
@@ -66,7 +67,8 @@ impl Bin {
         &self.blocks[b].sites[r]
     }
 
-    /// Whether `column` of `batch` was callable at `pos` (covered by a gVCF reference block).
+    /// Whether `column` of `batch` was callable at `pos` (covered by a gVCF reference block, or
+    /// at depth ≥ the ingest's `--min-depth` in the same sample's reads).
     pub fn callable(&self, batch: BatchId, column: u32, pos: u64) -> bool {
         self.callable.iter().any(|(b, ivs)| *b == batch && callable::covers(ivs, column, pos))
     }
@@ -119,8 +121,21 @@ impl Store {
     }
 
     /// Loads one bin: blocks of `batches` with a site in the span, callable intervals of
-    /// `callable_batches`, and the merged records.
+    /// `callable_batches` (from gVCF reference blocks and from read depth), and the merged
+    /// records.
     pub fn load_bin(&self, span: &Span, bin: u32, batches: &BTreeSet<BatchId>, callable_batches: &BTreeSet<BatchId>) -> Result<Bin, StoreError> {
+        let reads = self.read_callable_map(callable_batches)?;
+        self.load_bin_with(span, bin, batches, callable_batches, &reads)
+    }
+
+    fn load_bin_with(
+        &self,
+        span: &Span,
+        bin: u32,
+        batches: &BTreeSet<BatchId>,
+        callable_batches: &BTreeSet<BatchId>,
+        reads: &ReadCallableMap,
+    ) -> Result<Bin, StoreError> {
         let start = BlockKey::bin_floor(span.contig, bin);
         let end = BlockKey::bin_floor(span.contig, bin + 1);
         let mut blocks = Vec::new();
@@ -146,6 +161,7 @@ impl Store {
                     callable.push((key.batch, callable::decode(&v)?));
                 }
             }
+            callable.extend(self.read_callable_in_bin(reads, span.contig, bin)?);
         }
         let records = merge_records(&blocks, span, bin);
         Ok(Bin { contig: span.contig, bin, blocks, callable, records })
@@ -169,13 +185,14 @@ impl Store {
     {
         let window = rayon::current_num_threads() * 2;
         let max_ref_len = self.max_ref_len(batches)?;
+        let reads = self.read_callable_map(callable_batches)?;
         for span in spans {
             let first = bin_of(span.start.saturating_sub(max_ref_len));
             let last = bin_of(span.end.min(u64::MAX >> 1));
             let bins = self.bins_with_data(span.contig, first, last, batches)?;
             for group in bins.chunks(window) {
                 let results: Vec<Result<T, StoreError>> =
-                    group.par_iter().map(|&bin| self.load_bin(span, bin, batches, callable_batches).and_then(|b| map(&b))).collect();
+                    group.par_iter().map(|&bin| self.load_bin_with(span, bin, batches, callable_batches, &reads).and_then(|b| map(&b))).collect();
                 for r in results {
                     sink(r?)?;
                 }

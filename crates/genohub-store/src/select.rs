@@ -2,16 +2,22 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::cohort::SampleKey;
 use crate::keys::BatchId;
 use crate::manifest::SampleRecord;
 use crate::{Store, StoreError};
 
 /// Which samples a query reads. Names are `NAME` (when unique across centers) or `CENTER/NAME`.
+///
+/// Samples excluded by a consent withdrawal ([`crate::exclusion`]) are never read: `All`
+/// leaves them out, `Names` refuses them by name ("sample X is withdrawn"), and `Members` (a
+/// stored cohort's list) leaves them out and reports how many in [`ResolvedSamples::withdrawn`].
 #[derive(Debug, Clone, Default)]
 pub enum SampleSelection {
     #[default]
     All,
     Names(Vec<String>),
+    Members(Vec<String>),
 }
 
 /// Samples to read, in output order, grouped by the batch holding them.
@@ -22,14 +28,20 @@ pub struct ResolvedSamples {
     pub by_batch: BTreeMap<BatchId, Vec<(u32, usize)>>,
     /// Output column names, unique.
     pub names: Vec<String>,
+    /// Selected samples left out because they are excluded (withdrawn consent), as `CENTER/NAME`.
+    pub withdrawn: Vec<String>,
 }
 
 impl Store {
     pub fn resolve_samples(&self, selection: &SampleSelection) -> Result<ResolvedSamples, StoreError> {
-        let all = self.samples()?;
+        let excluded = self.exclusions()?;
+        let is_excluded = |s: &SampleRecord| excluded.contains_key(&SampleKey { center: s.center.clone(), name: s.name.clone() });
+        let (all, hidden): (Vec<SampleRecord>, Vec<SampleRecord>) = self.samples()?.into_iter().partition(|s| !is_excluded(s));
+        let mut withdrawn = Vec::new();
         let chosen: Vec<SampleRecord> = match selection {
             SampleSelection::All => all,
-            SampleSelection::Names(names) => {
+            SampleSelection::Names(names) | SampleSelection::Members(names) => {
+                let strict = matches!(selection, SampleSelection::Names(_));
                 let mut out = Vec::with_capacity(names.len());
                 for n in names {
                     let matches: Vec<&SampleRecord> = match n.split_once('/') {
@@ -43,7 +55,19 @@ impl Store {
                             }
                             out.push((*one).clone())
                         }
-                        [] => return Err(StoreError::NotFound(format!("unknown sample {n}"))),
+                        [] => {
+                            let gone: Vec<&SampleRecord> = match n.split_once('/') {
+                                Some((center, name)) => hidden.iter().filter(|s| s.center == center && s.name == name).collect(),
+                                None => hidden.iter().filter(|s| s.name == *n).collect(),
+                            };
+                            match (gone.first(), strict) {
+                                (Some(_), true) => {
+                                    return Err(StoreError::Refused(format!("sample {n} is withdrawn (consent withdrawn; it is excluded from every query)")))
+                                }
+                                (Some(s), false) => withdrawn.push(format!("{}/{}", s.center, s.name)),
+                                (None, _) => return Err(StoreError::NotFound(format!("unknown sample {n}"))),
+                            }
+                        }
                         many => {
                             let centers: Vec<&str> = many.iter().map(|s| s.center.as_str()).collect();
                             return Err(StoreError::Refused(format!("sample name {n} exists in several centers ({}); write CENTER/{n}", centers.join(", "))));
@@ -62,6 +86,6 @@ impl Store {
         for (i, s) in chosen.iter().enumerate() {
             by_batch.entry(s.batch).or_default().push((s.column, i));
         }
-        Ok(ResolvedSamples { samples: chosen, by_batch, names })
+        Ok(ResolvedSamples { samples: chosen, by_batch, names, withdrawn })
     }
 }

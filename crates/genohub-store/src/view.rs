@@ -1,8 +1,9 @@
 //! `view`: records of a region for a set of samples, merged across batches, as VCF text.
 //!
 //! A site present in one batch but not another is written once; samples of a batch that has
-//! no record there are `0/0` where that batch's gVCF reference blocks say they were callable,
-//! and `./.` otherwise (the rule in docs/store.md). Site fields come from the earliest batch.
+//! no record there are `0/0` where that batch's gVCF reference blocks, or the same sample's
+//! read depth (docs/reads.md), say they were callable, and `./.` otherwise (the rule in
+//! docs/store.md). Site fields come from the earliest batch.
 
 use std::collections::BTreeSet;
 use std::io::Write;

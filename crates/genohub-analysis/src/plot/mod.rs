@@ -1,8 +1,10 @@
-//! Plots drawn as SVG by hand (no plotting dependency): the AF spectrum and Manhattan plots.
+//! Plots drawn as SVG by hand: the AF spectrum and Manhattan plots; PNG by rasterising the SVG.
 
 mod afdist;
 mod manhattan;
+mod png;
 mod svg;
 
 pub use afdist::afdist_svg;
 pub use manhattan::{manhattan_svg, Point};
+pub use png::{render_for, svg_to_png, PlotFormat};

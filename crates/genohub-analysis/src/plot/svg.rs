@@ -62,7 +62,8 @@ pub(crate) struct BarPanel<'a> {
 }
 
 pub(crate) fn bar_panel(svg: &mut Svg, p: &BarPanel, x0: f64, y0: f64, w: f64, h: f64) {
-    let (left, bottom, top) = (60.0, 60.0, 30.0);
+    // Room under the axis for the rotated bin labels, then the axis title.
+    let (left, bottom, top) = (60.0, 80.0, 30.0);
     let (px, py, pw, ph) = (x0 + left, y0 + top, w - left - 10.0, h - top - bottom);
     svg.text(x0 + w / 2.0, y0 + 18.0, 14.0, "middle", p.title);
     let max = p.counts.iter().copied().max().unwrap_or(0);
@@ -82,7 +83,7 @@ pub(crate) fn bar_panel(svg: &mut Svg, p: &BarPanel, x0: f64, y0: f64, w: f64, h
         let bh = scale(c);
         let x = px + i as f64 * bw;
         svg.rect(x + 1.0, py + ph - bh, (bw - 2.0).max(0.5), bh, p.color, &format!("{label}: {c}"));
-        svg.rotated_text(x + bw / 2.0, py + ph + 30.0, 9.0, label);
+        svg.rotated_text(x + bw / 2.0, py + ph + 32.0, 9.0, label);
     }
     svg.text(px + pw / 2.0, y0 + h - 6.0, 11.0, "middle", p.x_label);
 }

@@ -1,0 +1,64 @@
+//! What `genohub serve` is told: where to listen, the store, TLS, limits.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub store_dir: PathBuf,
+    /// Uploads in progress and job records; beside the store, never inside it (the store's
+    /// size statistics would count half-received files).
+    pub spool_dir: PathBuf,
+    pub tls: Option<TlsFiles>,
+    /// Largest accepted upload body, in bytes.
+    pub max_upload_bytes: u64,
+    /// Largest accepted body of any other request.
+    pub max_body_bytes: usize,
+    /// Time allowed for an ordinary request.
+    pub request_timeout: Duration,
+    /// Time allowed for one upload (a whole genome's BAM takes a while).
+    pub upload_timeout: Duration,
+    /// On shutdown, how long running requests and the running ingest may take to finish.
+    pub shutdown_grace: Duration,
+    /// Reference FASTA used to normalise uploaded variants (as `genohub ingest --reference`).
+    pub reference: Option<PathBuf>,
+    /// The URL clients reach this server at, for htsget tickets; defaults to the listen address.
+    pub public_url: Option<String>,
+    /// The hub key file (default: beside the store, as genohub-keys places it).
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl ServerConfig {
+    pub fn new(listen: SocketAddr, store_dir: impl Into<PathBuf>) -> ServerConfig {
+        let store_dir = store_dir.into();
+        ServerConfig {
+            listen,
+            spool_dir: default_spool(&store_dir),
+            store_dir,
+            tls: None,
+            max_upload_bytes: 200 << 30,
+            max_body_bytes: 1 << 20,
+            request_timeout: Duration::from_secs(300),
+            upload_timeout: Duration::from_secs(6 * 3600),
+            shutdown_grace: Duration::from_secs(30),
+            reference: None,
+            public_url: None,
+            key_file: None,
+        }
+    }
+}
+
+/// `DIR.spool` next to the store directory `DIR`.
+pub fn default_spool(store_dir: &Path) -> PathBuf {
+    let mut name = store_dir.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "genohub-data".into());
+    name.push(".spool");
+    store_dir.with_file_name(name)
+}

@@ -1,0 +1,87 @@
+//! What every handler shares: the governed hub (which owns the store), the job queue, the
+//! configuration.
+
+use std::sync::Arc;
+
+use genohub_governance::{Hub, Session};
+use genohub_keys::HubKey;
+use genohub_store::Store;
+
+use crate::auth::Caller;
+use crate::config::ServerConfig;
+use crate::error::ApiError;
+use crate::jobs::JobQueue;
+
+/// Completes the hub before the server uses it.
+pub type HubSetup = Box<dyn FnOnce(Hub) -> Hub + Send>;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub hub: Arc<Hub>,
+    pub jobs: JobQueue,
+    pub config: Arc<ServerConfig>,
+}
+
+impl AppState {
+    /// Opens (creating on first use) the store read-write (which also discards batches an
+    /// interrupted ingest left pending), the hub key beside it, and the job queue.
+    pub fn open(config: ServerConfig) -> anyhow::Result<AppState> {
+        AppState::open_with(config, Box::new(|hub| hub))
+    }
+
+    /// As [`AppState::open`], letting the caller attach to the hub what the configuration
+    /// cannot name (a clinical source, the OncoTree).
+    pub fn open_with(config: ServerConfig, setup: HubSetup) -> anyhow::Result<AppState> {
+        // A key is created only with a new store: an existing store whose key file is missing
+        // has lost its key (or was given the wrong path), and a new key would only hide that.
+        let fresh = !config.store_dir.join("db").join("CURRENT").exists();
+        let key_path = config.key_file.clone().unwrap_or_else(|| genohub_keys::default_path(&config.store_dir));
+        let key = HubKey::load_or_generate(&key_path, fresh)?;
+        let store = Store::open(&config.store_dir)?;
+        let hub = Arc::new(setup(Hub::new(store, key)?));
+        let jobs = JobQueue::open(&config.spool_dir, hub.clone(), config.reference.clone())
+            .map_err(|e| anyhow::anyhow!("opening the job spool {}: {e}", config.spool_dir.display()))?;
+        Ok(AppState { hub, jobs, config: Arc::new(config) })
+    }
+
+    /// Runs `f` in the session of the caller's token, off the async workers (governed calls
+    /// read RocksDB and append to the audit log). Anonymous callers get 401.
+    pub async fn governed<T: Send + 'static>(
+        &self,
+        caller: &Caller,
+        f: impl FnOnce(&Session<'_>) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let token = caller.token()?.to_string();
+        let hub = self.hub.clone();
+        tokio::task::spawn_blocking(move || {
+            let session = hub.authenticate(&token).map_err(ApiError::from)?;
+            f(&session)
+        })
+        .await
+        .map_err(|e| ApiError::internal("a governed call", e))?
+    }
+
+    /// Public aggregate reads that identify no one (statistics, anonymous Beacon answers):
+    /// a read-only view of the store opened for the request, so it sees the latest commits.
+    pub async fn public_read<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+        let dir = self.config.store_dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = Store::open_read_only(&dir)?;
+            f(&store)
+        })
+        .await
+        .map_err(|e| ApiError::internal("a store read", e))?
+    }
+}
+
+impl AppState {
+    /// Where clients reach this server: the configured public URL, else the Host they used.
+    pub fn base_url(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(u) = &self.config.public_url {
+            return u.trim_end_matches('/').to_string();
+        }
+        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).map(String::from).unwrap_or_else(|| self.config.listen.to_string());
+        let scheme = if self.config.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{host}")
+    }
+}

@@ -1,0 +1,4 @@
+//! Upload bodies: declared checksum, streaming to the spool.
+
+pub mod checksum;
+pub mod spool;
