@@ -38,8 +38,9 @@ impl Batch {
 
 fn cf_options(name: &str) -> Options {
     let mut o = Options::default();
-    // Genotype blocks are already zstd-compressed; compressing them again only costs CPU.
-    if name == cf::BLOCKS || name == cf::CALLABLE {
+    // Genotype blocks and depth runs are already zstd-compressed; compressing them again
+    // only costs CPU.
+    if name == cf::BLOCKS || name == cf::CALLABLE || name == cf::DEPTH {
         o.set_compression_type(DBCompressionType::None);
         o.set_target_file_size_base(128 << 20);
     } else {

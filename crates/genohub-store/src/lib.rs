@@ -11,6 +11,7 @@ pub mod callable;
 pub mod cf;
 pub mod cohort;
 pub mod engine;
+pub mod hidden;
 pub mod error;
 pub mod exclusion;
 pub mod ingest;

@@ -11,6 +11,7 @@ use genohub_codec::{BlockView, GenotypeBlock};
 use genohub_reference::Region;
 
 use crate::block::{self, StoredSite};
+use crate::hidden::HiddenColumns;
 use crate::callable::{self, Interval};
 use crate::keys::{bin_of, BatchId, BlockKey, ContigId};
 use crate::manifest::ContigRecord;
@@ -125,7 +126,8 @@ impl Store {
     /// records.
     pub fn load_bin(&self, span: &Span, bin: u32, batches: &BTreeSet<BatchId>, callable_batches: &BTreeSet<BatchId>) -> Result<Bin, StoreError> {
         let reads = self.read_callable_map(callable_batches)?;
-        self.load_bin_with(span, bin, batches, callable_batches, &reads)
+        let hidden = self.hidden_columns()?;
+        self.load_bin_with(span, bin, batches, callable_batches, &reads, &hidden)
     }
 
     fn load_bin_with(
@@ -135,6 +137,7 @@ impl Store {
         batches: &BTreeSet<BatchId>,
         callable_batches: &BTreeSet<BatchId>,
         reads: &ReadCallableMap,
+        hidden: &HiddenColumns,
     ) -> Result<Bin, StoreError> {
         let start = BlockKey::bin_floor(span.contig, bin);
         let end = BlockKey::bin_floor(span.contig, bin + 1);
@@ -163,7 +166,8 @@ impl Store {
             }
             callable.extend(self.read_callable_in_bin(reads, span.contig, bin)?);
         }
-        let records = merge_records(&blocks, span, bin);
+        let visible = blocks.iter().map(|b| hidden.visible_rows(b)).collect::<Result<Vec<_>, _>>()?;
+        let records = merge_records(&blocks, &visible, span, bin);
         Ok(Bin { contig: span.contig, bin, blocks, callable, records })
     }
 
@@ -186,13 +190,14 @@ impl Store {
         let window = rayon::current_num_threads() * 2;
         let max_ref_len = self.max_ref_len(batches)?;
         let reads = self.read_callable_map(callable_batches)?;
+        let hidden = self.hidden_columns()?;
         for span in spans {
             let first = bin_of(span.start.saturating_sub(max_ref_len));
             let last = bin_of(span.end.min(u64::MAX >> 1));
             let bins = self.bins_with_data(span.contig, first, last, batches)?;
             for group in bins.chunks(window) {
                 let results: Vec<Result<T, StoreError>> =
-                    group.par_iter().map(|&bin| self.load_bin_with(span, bin, batches, callable_batches, &reads).and_then(|b| map(&b))).collect();
+                    group.par_iter().map(|&bin| self.load_bin_with(span, bin, batches, callable_batches, &reads, &hidden).and_then(|b| map(&b))).collect();
                 for r in results {
                     sink(r?)?;
                 }
@@ -203,12 +208,14 @@ impl Store {
 }
 
 /// Groups the rows of a bin's blocks into records: sorted by site, equal alleles from
-/// different batches merged, only sites starting in this bin and overlapping the span.
-fn merge_records(blocks: &[LoadedBlock], span: &Span, bin: u32) -> Vec<Vec<(usize, usize)>> {
+/// different batches merged, only sites starting in this bin and overlapping the span, rows
+/// only withdrawn samples carry left out (`visible`, see [`crate::hidden`]).
+fn merge_records(blocks: &[LoadedBlock], visible: &[Option<Vec<bool>>], span: &Span, bin: u32) -> Vec<Vec<(usize, usize)>> {
     let mut rows: Vec<(usize, usize)> = Vec::new();
     for (b, block) in blocks.iter().enumerate() {
         for (r, s) in block.sites.iter().enumerate() {
-            if s.pos <= span.end && s.end() >= span.start && bin_of(s.pos) == bin {
+            let shown = visible[b].as_ref().is_none_or(|v| v[r]);
+            if shown && s.pos <= span.end && s.end() >= span.start && bin_of(s.pos) == bin {
                 rows.push((b, r));
             }
         }

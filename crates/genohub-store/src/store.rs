@@ -46,6 +46,7 @@ impl Store {
         }
         let store = Store { engine, root: root.to_path_buf() };
         store.recover()?;
+        store.recover_reads()?;
         Ok(store)
     }
 

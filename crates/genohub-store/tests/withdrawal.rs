@@ -68,6 +68,15 @@ fn withdrawn_samples_are_excluded_refused_and_purged_from_every_file() {
     let all = view(&store, &[], SampleSelection::All);
     let chrom = all.lines().find(|l| l.starts_with("#CHROM")).unwrap();
     assert!(chrom.ends_with("FORMAT\tS1\tS2\tS3"), "{chrom}");
+    // Sites only the withdrawn patient carried are hidden at once, not only after the purge
+    // (a site nobody carries, like 70000, is not theirs and stays).
+    let shown: Vec<&str> = all.lines().filter(|l| !l.starts_with('#')).map(|l| l.split('\t').nth(1).unwrap()).collect();
+    for private in ["200", "300", "500"] {
+        assert!(!shown.contains(&private), "chr1:{private} is carried only by withdrawn samples: {shown:?}");
+    }
+    for kept in ["100", "400", "600", "70000"] {
+        assert!(shown.contains(&kept), "chr1:{kept}: {shown:?}");
+    }
     let e = store.resolve_samples(&SampleSelection::Names(vec!["S1".into(), "PX-T".into()])).unwrap_err().to_string();
     assert!(e.contains("sample PX-T is withdrawn"), "{e}");
     let members = store.resolve_samples(&SampleSelection::Members(vec!["tokyo-seq/S1".into(), "tokyo-seq/PX-T".into()])).unwrap();
