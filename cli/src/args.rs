@@ -3,8 +3,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use genohub_store::RefCheck;
 
-pub use crate::clinical_args::{ConsentCommand, KeyCommand, PatientCommand, PurgeArgs};
 pub use crate::analysis_args::{AfDistArgs, AssocArgs, CohortCommand, FreqArgs};
+pub use crate::clinical_args::{ConsentCommand, KeyCommand, PatientCommand, PurgeArgs};
 pub use crate::reads_args::{DepthArgs, QcArgs};
 
 #[derive(Parser)]

@@ -21,7 +21,8 @@ impl fmt::Display for Refusal {
 }
 
 /// Modifiers whose conditions a project must have agreed to.
-const CONDITIONS: [&str; 9] = ["DUO:0000019", "DUO:0000020", "DUO:0000029", "DUO:0000026", "DUO:0000027", "DUO:0000028", "DUO:0000022", "DUO:0000024", "DUO:0000015"];
+const CONDITIONS: [&str; 9] =
+    ["DUO:0000019", "DUO:0000020", "DUO:0000029", "DUO:0000026", "DUO:0000027", "DUO:0000028", "DUO:0000022", "DUO:0000024", "DUO:0000015"];
 
 /// Decides whether `consent` allows `purpose` on day `on`. `is_a(child, parent)` answers
 /// disease subsumption (e.g. OncoTree: LUAD is a NSCLC); it is called only for DS.

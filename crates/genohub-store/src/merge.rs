@@ -11,8 +11,8 @@ use genohub_codec::{BlockView, GenotypeBlock};
 use genohub_reference::Region;
 
 use crate::block::{self, StoredSite};
-use crate::hidden::HiddenColumns;
 use crate::callable::{self, Interval};
+use crate::hidden::HiddenColumns;
 use crate::keys::{bin_of, BatchId, BlockKey, ContigId};
 use crate::manifest::ContigRecord;
 use crate::reads::ReadCallableMap;
