@@ -121,6 +121,22 @@ impl OncoTree {
         self.nodes.len()
     }
 
+    /// Whether `child` is a strict descendant of `ancestor`, both `oncotree:CODE` CURIEs in any
+    /// case: a disease-specific consent for NSCLC covers a LUAD project.
+    pub fn is_a(&self, child: &str, ancestor: &str) -> bool {
+        let code = |curie: &str| curie.split_once(':').filter(|(system, _)| system.eq_ignore_ascii_case("oncotree")).map(|(_, c)| c.to_ascii_uppercase());
+        let (Some(mut c), Some(a)) = (code(child), code(ancestor)) else { return false };
+        // A tree has no cycles, but a malformed file might: bound the walk.
+        for _ in 0..64 {
+            match self.nodes.get(&c).and_then(|(_, parent)| parent.as_ref()) {
+                Some(p) if p.eq_ignore_ascii_case(&a) => return true,
+                Some(p) => c = p.to_ascii_uppercase(),
+                None => return false,
+            }
+        }
+        false
+    }
+
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
