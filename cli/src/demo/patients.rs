@@ -2,6 +2,8 @@
 //! type, stage, one treatment and its RECIST response, vital status and a consent, each linked
 //! to one simulated genomic sample. Written as the CSV template hospitals submit.
 
+// The clinical repository's CSV template: the demo writes exactly what hospitals would.
+use genohub_clinical::csv_template::COLUMNS;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -111,39 +113,6 @@ pub fn generate(seed: u64, cohort: usize, cohort_center: &'static str, extra: us
     }
     out
 }
-
-const COLUMNS: [&str; 30] = [
-    "record",
-    "patient_id",
-    "linkage_id",
-    "sex",
-    "vital_status",
-    "survival_days",
-    "term",
-    "onset_age",
-    "stage",
-    "tnm",
-    "primary_site",
-    "sample_id",
-    "sample_type",
-    "tissue",
-    "collected",
-    "histology",
-    "grade",
-    "center",
-    "genomic_sample",
-    "drug",
-    "line",
-    "start",
-    "end",
-    "response",
-    "adverse_events",
-    "consent_date",
-    "form_version",
-    "data_use",
-    "secondary_use",
-    "recontact",
-];
 
 fn row(out: &mut String, cells: &[(&str, String)]) {
     let line: Vec<&str> = COLUMNS.iter().map(|c| cells.iter().find(|(k, _)| k == c).map_or("", |(_, v)| v.as_str())).collect();

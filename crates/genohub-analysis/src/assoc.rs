@@ -42,6 +42,17 @@ pub enum Method {
     Firth,
 }
 
+impl Method {
+    /// The TEST column of TSV output (the same words as the JSON form).
+    pub fn code(self) -> &'static str {
+        match self {
+            Method::Fisher => "FISHER",
+            Method::Logistic => "LOGISTIC",
+            Method::Firth => "FIRTH",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssocRow {
     pub chrom: String,
@@ -73,11 +84,7 @@ impl AssocRow {
         "#CHROM\tPOS\tID\tREF\tALT\tCASE_AC\tCASE_AN\tCTRL_AC\tCTRL_AN\tTEST\tOBS_CT\tOR\tCI95_LOW\tCI95_HIGH\tLOG_OR_SE\tP\tERRCODE";
 
     pub fn write_tsv(&self, out: &mut Vec<u8>) {
-        let test = match self.test {
-            Method::Fisher => "FISHER",
-            Method::Logistic => "LOGISTIC",
-            Method::Firth => "FIRTH",
-        };
+        let test = self.test.code();
         let _ = writeln!(
             out,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{test}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",

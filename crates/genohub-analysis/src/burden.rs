@@ -90,11 +90,7 @@ impl BurdenRow {
         "#GENE\tCHROM\tSTART\tEND\tVARIANTS\tCASE_CARRIERS\tCASES\tCTRL_CARRIERS\tCONTROLS\tCASE_ALT\tCTRL_ALT\tTEST\tOBS_CT\tOR\tCI95_LOW\tCI95_HIGH\tLOG_OR_SE\tP\tERRCODE";
 
     pub fn write_tsv(&self, out: &mut Vec<u8>) {
-        let test = match self.test {
-            Method::Fisher => "FISHER",
-            Method::Logistic => "LOGISTIC",
-            Method::Firth => "FIRTH",
-        };
+        let test = self.test.code();
         let _ = writeln!(
             out,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{test}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
