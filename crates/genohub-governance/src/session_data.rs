@@ -6,6 +6,7 @@ use serde_json::json;
 
 use genohub_analysis::SampleSource;
 use genohub_store::engine::Batch;
+use genohub_store::reads::{ReadSampleRecord, ReadsIngestOptions};
 use genohub_store::{BatchManifest, IngestOptions, Progress, Region, SampleSelection, Store, ViewPlan, ViewRequest};
 
 use crate::audit::{self, AuditEntry, AuditFilter, AuditLog, Checkpoint, VerifyReport};
@@ -52,6 +53,22 @@ impl<'h> Session<'h> {
             let m = self.store().ingest(path, opts, progress)?;
             let size = m.samples.len() as u64;
             Ok((m, Done::size(size)))
+        })
+    }
+
+    /// Reads (BAM/CRAM) of one sample: depth, callable intervals, QC and the kept file; the
+    /// same rule as [`Session::ingest`] (an uploader only for its own center).
+    pub fn ingest_reads(&self, path: &Path, opts: &ReadsIngestOptions, progress: &dyn Progress) -> Result<ReadSampleRecord> {
+        let params = json!({"file": path.display().to_string(), "center": opts.center, "replace": opts.replace, "reads": true});
+        self.run(Operation::Ingest, None, params, |granted| {
+            if granted == Scope::OwnOrg && opts.center != self.principal.org {
+                return Err(GovernanceError::forbidden(format!(
+                    "{} may ingest only for its own center {}, not {}",
+                    self.principal.user, self.principal.org, opts.center
+                )));
+            }
+            let record = self.store().ingest_reads(path, opts, progress)?;
+            Ok((record, Done::size(1)))
         })
     }
 

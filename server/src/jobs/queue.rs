@@ -16,10 +16,11 @@ use std::time::Duration;
 
 use genohub_formats::FileKind;
 use genohub_governance::{GovernanceError, Hub};
+use genohub_store::reads::ReadsIngestOptions;
 use genohub_store::{IngestOptions, StoreError};
 
 use super::progress::LiveProgress;
-use super::record::{self, IngestOutcome, JobRecord, JobState};
+use super::record::{self, IngestOutcome, JobRecord, JobState, ReadsOutcome};
 use crate::error::strip_paths;
 
 #[derive(Clone)]
@@ -195,7 +196,7 @@ impl Inner {
             Ok(Ok(result)) => {
                 job.state = JobState::Succeeded;
                 job.finished = Some(genohub_store::ingest::now_seconds());
-                tracing::info!(job = %job.id, batch = result.batch, variants = result.variants, "ingest succeeded");
+                tracing::info!(job = %job.id, batch = ?result.batch, variants = result.variants, "ingest succeeded");
                 job.result = Some(result);
             }
             Ok(Err((code, message))) => {
@@ -219,9 +220,7 @@ impl Inner {
         let kind = genohub_formats::detect_path(path).map_err(|e| ("invalid_input", strip_paths(&e.to_string())))?;
         match kind {
             k if k.is_variants() => {}
-            FileKind::Bam | FileKind::Cram => {
-                return Err(("unsupported_format", format!("{}: BAM/CRAM ingest is not connected to this server yet", job.file_name)));
-            }
+            FileKind::Bam | FileKind::Cram => return self.ingest_reads(job, token, path, live),
             FileKind::PlainGzip => return Err(("invalid_input", format!("{}: plain gzip is not accepted; compress with bgzip", job.file_name))),
             _ => return Err(("invalid_input", format!("{}: not a VCF, BCF, gVCF, BAM or CRAM file", job.file_name))),
         }
@@ -233,27 +232,52 @@ impl Inner {
             threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             ..Default::default()
         };
-        let manifest = session.ingest(path, &opts, live).map_err(|e| {
-            let code = match &e {
-                GovernanceError::Store(StoreError::Format(_)) => "invalid_input",
-                GovernanceError::Store(StoreError::Refused(_) | StoreError::NotFound(_) | StoreError::Reference(_)) => "refused",
-                GovernanceError::Forbidden(_) => "forbidden",
-                GovernanceError::Refused(_) | GovernanceError::Input(_) => "refused",
-                _ => "internal",
-            };
-            if code == "internal" {
-                tracing::error!(job = %job.id, error = %e, "ingest failed inside the store");
-                (code, "the store could not complete the ingest; it is unchanged and the server log has the details".to_string())
-            } else {
-                (code, strip_paths(&e.to_string()))
-            }
-        })?;
+        let manifest = session.ingest(path, &opts, live).map_err(|e| failure(job, e))?;
         Ok(IngestOutcome {
-            batch: manifest.id,
+            batch: Some(manifest.id),
             variants: manifest.variants,
             samples: manifest.samples.len(),
             ref_blocks: manifest.ref_blocks,
             warnings: manifest.warnings.iter().map(|w| format!("{} ({}×): {}", w.kind, w.count, strip_paths(&w.first))).collect(),
+            reads: None,
         })
+    }
+
+    fn ingest_reads(&self, job: &JobRecord, token: &str, path: &Path, live: &LiveProgress) -> Result<IngestOutcome, (&'static str, String)> {
+        let session = self.hub.authenticate(token).map_err(|e| ("unauthenticated", e.to_string()))?;
+        let opts = ReadsIngestOptions {
+            center: job.center.clone(),
+            reference: self.reference.clone(),
+            replace: job.replace,
+            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            ..Default::default()
+        };
+        let r = session.ingest_reads(path, &opts, live).map_err(|e| failure(job, e))?;
+        Ok(IngestOutcome {
+            batch: None,
+            variants: 0,
+            samples: 1,
+            ref_blocks: 0,
+            warnings: Vec::new(),
+            reads: Some(ReadsOutcome { sample: format!("{}/{}", r.center, r.name), records: r.records, depth_bytes: r.depth_bytes }),
+        })
+    }
+}
+
+/// A failed ingest as the client sees it: a stable code, and a message without server paths
+/// (or none at all when the failure is internal).
+fn failure(job: &JobRecord, e: GovernanceError) -> (&'static str, String) {
+    let code = match &e {
+        GovernanceError::Store(StoreError::Format(_)) => "invalid_input",
+        GovernanceError::Store(StoreError::Refused(_) | StoreError::NotFound(_) | StoreError::Reference(_)) => "refused",
+        GovernanceError::Forbidden(_) => "forbidden",
+        GovernanceError::Refused(_) | GovernanceError::Input(_) => "refused",
+        _ => "internal",
+    };
+    if code == "internal" {
+        tracing::error!(job = %job.id, error = %e, "ingest failed inside the store");
+        (code, "the store could not complete the ingest; it is unchanged and the server log has the details".to_string())
+    } else {
+        (code, strip_paths(&e.to_string()))
     }
 }

@@ -37,11 +37,23 @@ pub struct JobFailure {
 /// What a successful ingest added to the store.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct IngestOutcome {
-    pub batch: u32,
+    /// The variant batch written (absent for reads).
+    pub batch: Option<u32>,
     pub variants: u64,
     pub samples: usize,
     pub ref_blocks: u64,
     pub warnings: Vec<String>,
+    /// For a BAM/CRAM upload: the sample's depth and QC now in the store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reads: Option<ReadsOutcome>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReadsOutcome {
+    /// `CENTER/NAME`, the same sample as its VCF calls.
+    pub sample: String,
+    pub records: u64,
+    pub depth_bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
