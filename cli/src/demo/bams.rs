@@ -6,8 +6,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use genohub_governance::Session;
 use genohub_store::reads::ReadsIngestOptions;
-use genohub_store::{NoProgress, Store};
+use genohub_store::NoProgress;
 
 const READ: usize = 100;
 const STEP: usize = 5;
@@ -22,14 +23,15 @@ fn sam(reference: &[u8], contig: &str, sample: &str) -> String {
     s
 }
 
-/// Writes and ingests one BAM per sample for `center`; prints one line each.
-pub fn ingest(store: &Store, dir: &Path, params: &genohub_sim::CohortParams, center: &str, samples: &[&str]) -> Result<()> {
+/// Writes and ingests one BAM per sample for `center` in the uploader's session; prints one
+/// line each.
+pub fn ingest(session: &Session, dir: &Path, params: &genohub_sim::CohortParams, center: &str, samples: &[&str]) -> Result<()> {
     let reference = genohub_sim::reference_sequence(params);
     for sample in samples {
         let path = dir.join(format!("{sample}.bam"));
         genohub_reads::sam_to_bam::write_bam(&sam(&reference, &params.contig, sample), &path).with_context(|| format!("writing {}", path.display()))?;
         let opts = ReadsIngestOptions { center: center.into(), min_depth: 10, ..Default::default() };
-        let r = store.ingest_reads(&path, &opts, &NoProgress).with_context(|| format!("ingesting {}", path.display()))?;
+        let r = session.ingest_reads(&path, &opts, &NoProgress).with_context(|| format!("ingesting {}", path.display()))?;
         println!(
             "{center}: BAM of {} stored ({} reads, {} depth runs, {} bytes of depth + callable intervals)",
             r.name,

@@ -102,6 +102,9 @@ pub fn build(dir: &Path, threads: usize) -> Result<DemoHub> {
             let m = s.ingest(file, &opts, &NoProgress)?;
             println!("{user}: ingested batch {} for {center}: {} records, {} variants, {} samples", m.id, m.records_read, m.variants, m.samples.len());
         }
+        println!("\n== {COHORT_CENTER} deposits a few BAMs (as tokyo-pipeline)");
+        let with_bam: Vec<&str> = patients.iter().filter(|p| !p.withdrawn && p.center == COHORT_CENTER).take(3).map(|p| p.sample.as_str()).collect();
+        super::bams::ingest(&hub.authenticate(cast.token("tokyo-pipeline"))?, dir, &base, COHORT_CENTER, &with_bam)?;
         let s = hub.authenticate(cast.token("osaka-pipeline"))?;
         let opts = IngestOptions { center: COHORT_CENTER.into(), ..Default::default() };
         match s.ingest(&small, &opts, &NoProgress) {
@@ -133,9 +136,6 @@ pub fn build(dir: &Path, threads: usize) -> Result<DemoHub> {
                 r.warnings.len()
             );
         }
-        println!("\n== {COHORT_CENTER} deposits a few BAMs (read data is ingested on the operator path; it has no governed operation yet)");
-        let with_bam: Vec<&str> = patients.iter().filter(|p| !p.withdrawn && p.center == COHORT_CENTER).take(3).map(|p| p.sample.as_str()).collect();
-        super::bams::ingest(&store, dir, &base, COHORT_CENTER, &with_bam)?;
         let today = time::OffsetDateTime::now_utc().date();
         let mut withdrawn = 0;
         for p in patients.iter().filter(|p| p.withdrawn) {
