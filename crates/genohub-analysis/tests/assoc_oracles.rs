@@ -190,30 +190,7 @@ for l in sys.stdin:
     pos, ref, alt, method = l.split()
     want[(pos, ref, alt)] = method
 q = subprocess.run(["bcftools", "query", "-f", "%POS\t%REF\t%ALT[\t%GT]\n", d + "/split.vcf.gz"], capture_output=True, text=True, check=True).stdout
-def fit(X, y, firth):
-    b = np.zeros(X.shape[1])
-    def info(b):
-        p = 1 / (1 + np.exp(-X @ b)); w = p * (1 - p)
-        return p, w, X.T @ (X * w[:, None])
-    def pl(b):
-        p, w, H = info(b)
-        return np.sum(np.where(y > 0.5, np.log(p), np.log(1 - p))) + 0.5 * np.linalg.slogdet(H)[1]
-    for it in range(200):
-        p, w, H = info(b); Hi = np.linalg.inv(H)
-        if firth:
-            h = np.einsum("ij,jk,ik->i", X, Hi, X) * w
-            step = Hi @ (X.T @ (y - p + h * (0.5 - p)))
-            m = np.abs(step).max()
-            if m > 5: step *= 5 / m
-            cur, k = pl(b), 0
-            while pl(b + step) < cur and k < 25: step *= 0.5; k += 1
-        else:
-            step = Hi @ (X.T @ (y - p))
-        b = b + step
-        if np.abs(step).max() < 1e-11: break
-    p, w, H = info(b)
-    se = np.sqrt(np.diag(np.linalg.inv(H)))
-    return np.exp(b[1]), se[1], erfc(abs(b[1] / se[1]) / np.sqrt(2))
+#FIT#
 for line in q.splitlines():
     f = line.split("\t")
     key = (f[0], f[1], f[2])
@@ -235,7 +212,7 @@ fn numpy_oracle(d: &std::path::Path, rows: &[AssocRow], _samples: usize, cases: 
         .collect();
     let mut child = Command::new("python3")
         .arg("-c")
-        .arg(NUMPY_ORACLE)
+        .arg(NUMPY_ORACLE.replace("#FIT#", common::PY_LOGISTIC_FIT))
         .arg(d)
         .arg(cases.to_string())
         .stdin(Stdio::piped())

@@ -44,30 +44,7 @@ for line in q.splitlines():
         ac += a.count("1"); an += sum(1 for x in a if x != ".")
     if an > 0 and ac > 0 and ac / an <= max_af:
         sites.append((f[0], int(f[1]), alts))
-def fit(X, y, firth):
-    b = np.zeros(X.shape[1])
-    def info(b):
-        p = 1 / (1 + np.exp(-X @ b)); w = p * (1 - p)
-        return p, w, X.T @ (X * w[:, None])
-    def pl(b):
-        p, w, H = info(b)
-        return np.sum(np.where(y > 0.5, np.log(p), np.log(1 - p))) + 0.5 * np.linalg.slogdet(H)[1]
-    for it in range(300):
-        p, w, H = info(b); Hi = np.linalg.inv(H)
-        if firth:
-            h = np.einsum("ij,jk,ik->i", X, Hi, X) * w
-            step = Hi @ (X.T @ (y - p + h * (0.5 - p)))
-            m = np.abs(step).max()
-            if m > 5: step *= 5 / m
-            cur, k = pl(b), 0
-            while pl(b + step) < cur and k < 25: step *= 0.5; k += 1
-        else:
-            step = Hi @ (X.T @ (y - p))
-        b = b + step
-        if np.abs(step).max() < 1e-11: break
-    p, w, H = info(b)
-    se = np.sqrt(np.diag(np.linalg.inv(H)))
-    return np.exp(b[1]), se[1], erfc(abs(b[1] / se[1]) / np.sqrt(2))
+#FIT#
 methods = {}
 for l in sys.stdin:
     name, m_carrier, m_count = l.split()
@@ -177,7 +154,7 @@ fn burden_matches_scipy_fisher_and_numpy_logistic() {
     sh(&format!("cd {}; bcftools norm -m- c.vcf -Oz -o split.vcf.gz 2>/dev/null", d.display()));
     let mut child = Command::new("python3")
         .arg("-c")
-        .arg(ORACLE)
+        .arg(ORACLE.replace("#FIT#", common::PY_LOGISTIC_FIT))
         .arg(d.join("split.vcf.gz"))
         .arg(&bed)
         .arg(&cov)

@@ -231,28 +231,16 @@ impl Session<'_> {
         cohort: &CohortSpec,
         sink: &mut dyn FnMut(DisclosedFreqRow) -> Result<(), StoreError>,
     ) -> Result<u64> {
-        let stream = self.principal.role == Role::Operator;
-        let mut held = Vec::new();
+        let mut out = Release::new(self.principal.role == Role::Operator, sink);
         let n = self.run(op, project, json!({"regions": regions_json(&regions), "cohort": cohort}), |granted| {
             let reach = self.reach(op, granted, project)?;
             let g = self.group(&reach, cohort, false)?;
             self.gate(&reach, &[&g])?;
             let req = FreqRequest { regions, samples: g.source };
-            let n = genohub_analysis::freq(self.store(), &req, |row| {
-                let r = DisclosedFreqRow::new(row, &reach.control);
-                if stream {
-                    sink(r)
-                } else {
-                    held.push(r);
-                    Ok(())
-                }
-            })?;
+            let n = genohub_analysis::freq(self.store(), &req, |row| out.push(DisclosedFreqRow::new(row, &reach.control)))?;
             Ok((n, Done::size(n)))
         })?;
-        // Only audited answers leave the hub: rows of controlled queries are held until then.
-        for r in held {
-            sink(r)?;
-        }
+        out.finish()?;
         Ok(n)
     }
 
@@ -301,8 +289,7 @@ impl Session<'_> {
         controls: &CohortSpec,
         mut sink: impl FnMut(DisclosedAssocRow) -> Result<(), StoreError>,
     ) -> Result<u64> {
-        let stream = self.principal.role == Role::Operator;
-        let mut held = Vec::new();
+        let mut out = Release::new(self.principal.role == Role::Operator, &mut sink);
         let params = json!({"regions": regions_json(&req.regions), "cases": cases, "controls": controls, "test": format!("{:?}", req.test), "covariates": req.covariates.as_ref().map(|c| c.names.clone())});
         let n = self.run(Operation::Assoc, project, params, |granted| {
             let reach = self.reach(Operation::Assoc, granted, project)?;
@@ -319,20 +306,37 @@ impl Session<'_> {
             self.gate(&reach, &[&case_group, &control_group])?;
             req.cases = case_group.source;
             req.controls = control_group.source;
-            let n = genohub_analysis::assoc(self.store(), &req, |row| {
-                let r = DisclosedAssocRow::new(row, &reach.control);
-                if stream {
-                    sink(r)
-                } else {
-                    held.push(r);
-                    Ok(())
-                }
-            })?;
+            let n = genohub_analysis::assoc(self.store(), &req, |row| out.push(DisclosedAssocRow::new(row, &reach.control)))?;
             Ok((n, Done::size(n)))
         })?;
-        for r in held {
-            sink(r)?;
-        }
+        out.finish()?;
         Ok(n)
+    }
+}
+
+/// Where the rows of an answer go. Only audited answers leave the hub, so the rows of a
+/// controlled query are held until its audit entry is written; the local operator's stream.
+struct Release<'s, T> {
+    stream: bool,
+    sink: &'s mut dyn FnMut(T) -> Result<(), StoreError>,
+    held: Vec<T>,
+}
+
+impl<'s, T> Release<'s, T> {
+    fn new(stream: bool, sink: &'s mut dyn FnMut(T) -> Result<(), StoreError>) -> Self {
+        Release { stream, sink, held: Vec::new() }
+    }
+
+    fn push(&mut self, row: T) -> Result<(), StoreError> {
+        if self.stream {
+            (self.sink)(row)
+        } else {
+            self.held.push(row);
+            Ok(())
+        }
+    }
+
+    fn finish(self) -> Result<(), StoreError> {
+        self.held.into_iter().try_for_each(self.sink)
     }
 }
