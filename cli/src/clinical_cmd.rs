@@ -4,13 +4,14 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use genohub_clinical::{consent, Clinical, ConsentAction, OncoTree, PatientRecord};
+use genohub_clinical::{consent, ConsentAction, OncoTree};
 use genohub_duo::DataUse;
+use genohub_governance::{Hub, PatientSpec, Session};
 use genohub_keys::HubKey;
-use genohub_store::Store;
 
 use crate::clinical_args::{ConsentCommand, KeyCommand, PatientCommand, PatientRef, PurgeArgs};
 use crate::clinical_key::{self, today};
+use crate::governance_cmd;
 
 fn date(text: &str, what: &str) -> Result<time::Date> {
     genohub_clinical::validate::date(text).map_err(|m| anyhow::anyhow!("{what}: {m}"))
@@ -41,20 +42,33 @@ pub fn key(store_dir: &Path, cmd: KeyCommand) -> Result<()> {
     Ok(())
 }
 
-fn who(c: &Clinical, r: &PatientRef) -> Result<PatientRecord> {
-    Ok(c.resolve_patient(&r.patient, r.hospital.as_deref())?)
+fn spec(r: &PatientRef) -> PatientSpec<'_> {
+    PatientSpec { patient: &r.patient, hospital: r.hospital.as_deref() }
 }
 
-pub fn patient(store_dir: &Path, cmd: PatientCommand) -> Result<()> {
-    let key = clinical_key::load()?;
+/// The hub for a clinical command, with `--oncotree` when given (codes are then checked).
+/// Only an import creates a store: clinical data may arrive before any genomic data.
+fn hub(store_dir: &Path, oncotree: Option<&Path>, create: bool) -> Result<Hub> {
+    let hub = governance_cmd::open_hub(store_dir, create)?;
+    Ok(match oncotree {
+        Some(t) => hub.with_oncotree(OncoTree::load(t)?),
+        None => hub,
+    })
+}
+
+/// As the token's user (a clinician: its own hospital's patients), or the local operator.
+fn session<'h>(hub: &'h Hub, token: &Option<String>) -> Result<Session<'h>> {
+    Ok(match token {
+        Some(t) => hub.authenticate(t)?,
+        None => hub.operator(),
+    })
+}
+
+pub fn patient(store_dir: &Path, token: &Option<String>, cmd: PatientCommand) -> Result<()> {
     match cmd {
         PatientCommand::Import { files, hospital, oncotree, json } => {
-            let store = Store::open(store_dir)?;
-            let mut clinical = Clinical::new(&store, &key)?;
-            if let Some(t) = oncotree {
-                clinical = clinical.with_oncotree(OncoTree::load(&t)?);
-            }
-            let report = clinical.import(&hospital, &files).context("nothing was imported")?;
+            let hub = hub(store_dir, oncotree.as_deref(), true)?;
+            let report = session(&hub, token)?.import_clinical(&hospital, &files).context("nothing was imported")?;
             for w in &report.warnings {
                 eprintln!("genohub: warning: {w}");
             }
@@ -75,86 +89,62 @@ pub fn patient(store_dir: &Path, cmd: PatientCommand) -> Result<()> {
             }
         }
         PatientCommand::Show { who: r, phenopacket } => {
-            let store = Store::open_read_only(store_dir)?;
-            let c = Clinical::new(&store, &key)?;
-            let p = who(&c, &r)?;
-            let pp = c.export(&p.pseudonym)?;
+            let hub = hub(store_dir, None, false)?;
+            let p = session(&hub, token)?.patient(spec(&r))?;
             if phenopacket {
-                println!("{}", serde_json::to_string_pretty(&pp)?);
+                println!("{}", serde_json::to_string_pretty(&p.phenopacket)?);
                 return Ok(());
             }
             println!("patient\t{}", p.pseudonym);
             println!("hospitals\t{}", p.hospitals.join(","));
-            let history = c.consent_history(&p.pseudonym)?;
-            match consent::in_force(&history, today()) {
-                Some(cf) => println!(
-                    "consent\t{} (form {}, {}; secondary use {}, re-contact {})",
-                    cf.data_use.describe(),
-                    cf.form_version,
-                    cf.date,
-                    cf.secondary_use,
-                    cf.recontact
-                ),
-                None => println!("consent\tnone in force"),
-            }
+            println!("consent\t{}", p.consent.as_deref().unwrap_or("none in force"));
             if let Some(w) = p.withdrawn {
-                println!("withdrawn\t{w}{}", if p.purged.is_some() { " (purged)" } else { "" });
+                println!("withdrawn\t{w}{}", if p.purged { " (purged)" } else { "" });
             }
-            for (g, t) in c.samples_of(&p.pseudonym)? {
-                let present = store.sample_by_name(&g.center, &g.name)?.is_some();
-                println!("sample\t{}/{}\t{}\t{}", g.center, g.name, t.name(), if present { "genomic data in store" } else { "genomic data not yet arrived" });
+            for s in &p.samples {
+                println!("sample\t{}/{}\t{}\t{}", s.center, s.name, s.sample_type, if s.in_store { "genomic data in store" } else { "genomic data not yet arrived" });
             }
-            println!("{}", serde_json::to_string_pretty(&pp)?);
+            println!("{}", serde_json::to_string_pretty(&p.phenopacket)?);
         }
         PatientCommand::Export { patients, output } => {
-            let store = Store::open_read_only(store_dir)?;
-            let c = Clinical::new(&store, &key)?;
-            let names: Vec<String> =
-                if patients.is_empty() { c.patients(None)?.into_iter().filter(|p| p.purged.is_none()).map(|p| p.pseudonym).collect() } else { patients };
+            let hub = hub(store_dir, None, false)?;
+            let specs: Vec<PatientSpec> = patients.iter().map(|p| PatientSpec::pseudonym(p)).collect();
+            let packets = session(&hub, token)?.export_patients(&specs)?;
             let mut out: Box<dyn Write> = match &output {
                 Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?),
                 None => Box::new(std::io::stdout()),
             };
-            for n in &names {
-                let p = c.resolve_patient(n, None)?;
-                writeln!(out, "{}", serde_json::to_string(&c.export(&p.pseudonym)?)?)?;
+            for pp in &packets {
+                writeln!(out, "{}", serde_json::to_string(pp)?)?;
             }
             out.flush()?;
         }
         PatientCommand::List { hospital, json } => {
-            let store = Store::open_read_only(store_dir)?;
-            let c = Clinical::new(&store, &key)?;
-            let patients = c.patients(hospital.as_deref())?;
+            let hub = hub(store_dir, None, false)?;
+            let patients = session(&hub, token)?.patients(hospital.as_deref())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&patients)?);
                 return Ok(());
             }
             println!("pseudonym\thospitals\tsamples\tconsent\twithdrawn");
             for p in patients {
-                let consent = consent::in_force(&c.consent_history(&p.pseudonym)?, today()).map(|cf| cf.data_use.describe()).unwrap_or_else(|| "-".into());
-                let withdrawn = p.withdrawn.map(|d| d.to_string() + if p.purged.is_some() { " purged" } else { "" }).unwrap_or_else(|| "-".into());
-                println!("{}\t{}\t{}\t{consent}\t{withdrawn}", p.pseudonym, p.hospitals.join(","), c.samples_of(&p.pseudonym)?.len());
+                let withdrawn = p.withdrawn.map(|d| d.to_string() + if p.purged { " purged" } else { "" }).unwrap_or_else(|| "-".into());
+                println!("{}\t{}\t{}\t{}\t{withdrawn}", p.pseudonym, p.hospitals.join(","), p.samples, p.consent.as_deref().unwrap_or("-"));
             }
         }
         PatientCommand::Lookup { local_id, hospital } => {
-            let store = Store::open_read_only(store_dir)?;
-            let c = Clinical::new(&store, &key)?;
-            match c.find_patient(&hospital, &local_id)? {
-                Some(p) => println!("{p}"),
-                None => bail!("hospital {hospital} has registered no patient with that ID"),
-            }
+            let hub = hub(store_dir, None, false)?;
+            println!("{}", session(&hub, token)?.patient(PatientSpec::local(&hospital, &local_id))?.pseudonym);
         }
     }
     Ok(())
 }
 
-pub fn consent(store_dir: &Path, cmd: ConsentCommand) -> Result<()> {
-    let key = clinical_key::load()?;
+pub fn consent(store_dir: &Path, token: &Option<String>, cmd: ConsentCommand) -> Result<()> {
+    let hub = hub(store_dir, None, false)?;
+    let s = session(&hub, token)?;
     match cmd {
         ConsentCommand::Record { who: r, date: d, form_version, data_use, secondary_use, recontact } => {
-            let store = Store::open(store_dir)?;
-            let c = Clinical::new(&store, &key)?;
-            let p = who(&c, &r)?;
             let data_use = DataUse::parse(&data_use).with_context(|| format!("--data-use {data_use:?}"))?;
             let action = ConsentAction::Consent {
                 data_use,
@@ -162,21 +152,18 @@ pub fn consent(store_dir: &Path, cmd: ConsentCommand) -> Result<()> {
                 secondary_use: yes_no(&secondary_use, "--secondary-use")?,
                 recontact: yes_no(&recontact, "--recontact")?,
             };
-            let e = c.record_consent(&p.pseudonym, r.hospital.as_deref(), date(&d, "--date")?, action)?;
-            eprintln!("consent recorded for {} on {} by {}", p.pseudonym, e.date, e.hospital);
+            let e = s.record_consent(spec(&r), date(&d, "--date")?, action)?;
+            eprintln!("consent recorded for {} on {} by {}", r.patient, e.date, e.hospital);
         }
         ConsentCommand::Withdraw { who: r, date: d } => {
-            let store = Store::open(store_dir)?;
-            let c = Clinical::new(&store, &key)?;
-            let p = who(&c, &r)?;
             let day = match d {
                 Some(d) => date(&d, "--date")?,
                 None => today(),
             };
-            let excluded = c.withdraw(&p.pseudonym, r.hospital.as_deref(), day)?;
+            let excluded = s.withdraw_consent(spec(&r), day)?;
             eprintln!(
                 "withdrawal recorded for {} on {day}: {} genomic sample(s) excluded from every query from now on; `genohub purge` erases them",
-                p.pseudonym,
+                r.patient,
                 excluded.len()
             );
             for g in excluded {
@@ -184,10 +171,7 @@ pub fn consent(store_dir: &Path, cmd: ConsentCommand) -> Result<()> {
             }
         }
         ConsentCommand::History { who: r, on, json } => {
-            let store = Store::open_read_only(store_dir)?;
-            let c = Clinical::new(&store, &key)?;
-            let p = who(&c, &r)?;
-            let history = c.consent_history(&p.pseudonym)?;
+            let history = s.consent_history(spec(&r))?;
             let on = match on {
                 Some(d) => date(&d, "--on")?,
                 None => today(),
@@ -217,27 +201,37 @@ pub fn consent(store_dir: &Path, cmd: ConsentCommand) -> Result<()> {
     Ok(())
 }
 
-pub fn purge(store_dir: &Path, a: PurgeArgs) -> Result<()> {
-    let key = clinical_key::load()?;
-    let store = Store::open(store_dir)?;
-    let c = Clinical::new(&store, &key)?;
-    let before = store.disk_bytes();
-    let summary = c.purge()?;
+pub fn purge(store_dir: &Path, token: &Option<String>, a: PurgeArgs) -> Result<()> {
+    let hub = hub(store_dir, None, false)?;
+    let s = session(&hub, token)?;
+    let before = dir_bytes(store_dir);
+    let summary = s.purge_withdrawn()?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
-        let s = &summary.store;
+        let st = &summary.store;
         eprintln!(
             "purged {} withdrawn patient(s): {} genomic sample(s) erased, {} batch(es) rewritten ({} blocks, {} private sites dropped), {} removed; store {} -> {} bytes",
             summary.patients.len(),
-            s.samples.len(),
-            s.rewritten.len(),
-            s.blocks_rewritten,
-            s.sites_removed,
-            s.removed.len(),
+            st.samples.len(),
+            st.rewritten.len(),
+            st.blocks_rewritten,
+            st.sites_removed,
+            st.removed.len(),
             before,
-            store.disk_bytes()
+            dir_bytes(store_dir)
         );
     }
     Ok(())
+}
+
+/// Bytes under the store directory (what the operator sees on disk).
+fn dir_bytes(dir: &Path) -> u64 {
+    fn walk(p: &Path) -> u64 {
+        match std::fs::read_dir(p) {
+            Ok(rd) => rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { e.metadata().map(|m| m.len()).unwrap_or(0) }).sum(),
+            Err(_) => 0,
+        }
+    }
+    walk(dir)
 }

@@ -75,7 +75,10 @@ pub fn intercept(cli: &Cli) -> Result<bool> {
             with_session(dir, t, |s| Ok(s.authorize(Operation::Ingest, Some(&a.center), json!({"files": a.files, "center": a.center}))?))?;
             return Ok(false);
         }
-        Command::Org(_) | Command::User(_) | Command::Token(_) | Command::Project(_) | Command::Audit(_) => return Ok(false),
+        // These act through the governed session themselves (token or operator).
+        Command::Org(_) | Command::User(_) | Command::Token(_) | Command::Project(_) | Command::Audit(_) | Command::Patient(_) | Command::Consent(_) | Command::Purge(_) => {
+            return Ok(false)
+        }
         _ => bail!("this command runs only as the local operator (without --token / GENOHUB_TOKEN)"),
     }
     Ok(true)
@@ -89,9 +92,6 @@ fn operator_action(cmd: &Command) -> Option<(Operation, serde_json::Value)> {
         Command::Freq(a) => (Operation::Freq, json!({"regions": a.regions, "cohort": a.samples.cohort, "samples": a.samples.samples})),
         Command::Afdist(a) => (Operation::AfDist, json!({"regions": a.regions, "cohort": a.samples.cohort, "samples": a.samples.samples})),
         Command::Assoc(a) => (Operation::Assoc, json!({"regions": a.regions, "cases": a.cases, "controls": a.controls, "burden": a.burden})),
-        Command::Patient(_) => (Operation::ClinicalRead, json!({"command": "patient"})),
-        Command::Consent(_) => (Operation::ClinicalWrite, json!({"command": "consent"})),
-        Command::Purge(_) => (Operation::ClinicalWrite, json!({"command": "purge"})),
         Command::Backup { dest } => (Operation::Backup, json!({"dest": dest})),
         _ => return None,
     })

@@ -139,3 +139,40 @@ fn withdrawal_reaches_freq_and_rule_cohorts_at_once_and_purge_erases() {
     let e = fails(&genohub(&s, &other, &["patient", "list"]), "key");
     assert!(e.contains("wrong hub key") || e.contains("another hub key"), "{e}");
 }
+
+#[test]
+fn a_clinician_with_a_token_sees_its_own_hospitals_patients_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, key) = (dir.path().join("store"), dir.path().join("hub.key"));
+    let run = |token: Option<&str>, args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_genohub"));
+        c.arg("--store").arg(&s).arg("--key").arg(&key).arg("-q");
+        if let Some(t) = token {
+            c.arg("--token").arg(t);
+        }
+        c.args(args).output().unwrap()
+    };
+    ok(&run(None, &["key", "init"]));
+    for (org, kind) in [("kyoto-univ", "hospital"), ("osaka-univ", "hospital")] {
+        ok(&run(None, &["org", "create", org, "--name", org, "--kind", kind]));
+    }
+    let mut tokens = Vec::new();
+    for (user, org) in [("doc-k", "kyoto-univ"), ("doc-o", "osaka-univ")] {
+        ok(&run(None, &["user", "create", user, "--org", org, "--role", "clinician"]));
+        tokens.push(ok(&run(None, &["token", "create", user, "--days", "30"])).trim().to_string());
+    }
+    let phenopackets = test_data().join("phenopackets");
+    let pp = phenopackets.to_str().unwrap();
+    fails(&run(Some(&tokens[1]), &["patient", "import", "--hospital", "kyoto-univ", pp]), "own hospital");
+    assert_eq!(ok(&run(Some(&tokens[0]), &["patient", "import", "--hospital", "kyoto-univ", pp])).lines().count(), 3);
+    let mine = ok(&run(Some(&tokens[0]), &["patient", "list"]));
+    assert_eq!(mine.lines().count(), 4, "header + kyoto's 3 patients: {mine}");
+    assert_eq!(ok(&run(Some(&tokens[1]), &["patient", "list"])).lines().count(), 1, "osaka has none");
+    let lung = ok(&run(Some(&tokens[0]), &["patient", "lookup", "--hospital", "kyoto-univ", "KUH-LUNG-0001"])).trim().to_string();
+    assert!(ok(&run(Some(&tokens[0]), &["patient", "show", &lung])).contains("LUAD"));
+    fails(&run(Some(&tokens[1]), &["patient", "show", &lung]), "own hospital");
+    fails(&run(Some(&tokens[1]), &["consent", "withdraw", &lung]), "own hospital");
+    fails(&run(Some(&tokens[0]), &["purge"]), "operator");
+    let audit = ok(&run(None, &["audit", "log", "--json"]));
+    assert!(audit.contains(&lung) && !audit.contains("KUH-LUNG-0001"), "audited by pseudonym, never by the hospital's ID");
+}

@@ -44,7 +44,10 @@ fn demo_shows_each_roles_result() {
 
     // Centers: both uploads committed with their sample counts; a foreign-center upload refused.
     assert_eq!(num_after(line(&out, "tokyo-pipeline: ingested"), "variants, "), 500);
-    assert_eq!(num_after(line(&out, "osaka-pipeline: ingested"), "variants, "), 4);
+    let gvcf_line = line(&out, "osaka-pipeline: ingested");
+    assert_eq!(num_after(gvcf_line, "variant calls, "), 12, "{gvcf_line}");
+    assert_eq!(num_after(gvcf_line, "ingested "), 12, "one gVCF (and batch) per sample: {gvcf_line}");
+    assert_eq!(std::fs::read_dir(tmp.path().join("gvcf")).unwrap().count(), 12);
     assert!(line(&out, "osaka-pipeline uploading as tokyo-seq").contains("REFUSED"));
 
     // A few BAMs, stored with their read counts (samtools counts the same reads when present).
@@ -78,6 +81,25 @@ fn demo_shows_each_roles_result() {
     assert!(gt.contains('1'), "the shown carrier's genotype {gt:?}");
     assert!(line(&out, "genotype of kyoto-hosp's patient").contains("REFUSED (forbidden: sample tokyo-seq/SIM"));
 
+    // osaka-hosp's clinician: at an SNV one gVCF sample carries, a sample is hom-ref exactly
+    // where its own gVCF has a reference block over the site, and missing where it has none.
+    let rule = line(&out, "gVCF-sequenced patients at chr20:");
+    let pos = num_after(rule, "at chr20:");
+    let listed = |prefix: &str| -> Vec<String> {
+        line(&out, prefix).split_once(": ").unwrap().1.split([' ', ',']).filter(|w| w.starts_with("OSK")).map(String::from).collect()
+    };
+    let (carriers, hom_ref, uncallable) = (listed("  carrier: "), listed("  hom-ref (their reference blocks"), listed("  ./. (no reference block"));
+    assert!(!carriers.is_empty() && !hom_ref.is_empty() && !uncallable.is_empty(), "{rule}");
+    for (samples, expected) in [(&carriers, Some(true)), (&hom_ref, Some(false)), (&uncallable, None)] {
+        for sample in samples {
+            assert_eq!(gvcf_call_at(&tmp.path().join("gvcf").join(format!("{sample}.g.vcf.gz")), pos), expected, "{sample} at {pos}");
+        }
+    }
+    let n = num_after(rule, "genotypes of its ");
+    assert_eq!(n as usize, carriers.len() + hom_ref.len() + uncallable.len());
+    assert_eq!(num_after(rule, "-> AN "), 2 * (carriers.len() + hom_ref.len()) as u64);
+    assert_eq!(num_after(rule.split("-> AN ").nth(1).unwrap(), " of "), 2 * n);
+
     // Company: the effective set is the consenting, non-withdrawn part of all patients.
     let eff_line = line(&out, "effective set:");
     let effective = num_after(eff_line, "effective set: ");
@@ -102,23 +124,70 @@ fn demo_shows_each_roles_result() {
     assert!(line(&out, "rejected project P0002").contains("REFUSED (forbidden: project P0002 is rejected)"));
     assert!(line(&out, "freq outside any project").contains("REFUSED"));
 
-    // Committee: the explanation agrees with the company's count; reasons add up; audit intact.
-    let explain = line(&out, "explain P0001");
-    assert_eq!(num_after(explain, "): "), effective);
-    let excluded = num_after(explain, "included, ");
-    assert_eq!(effective + excluded, total);
-    let by_reason: Vec<u64> = out.lines().filter(|l| l.contains(" excluded: ")).map(|l| l.trim().split(' ').next().unwrap().parse().unwrap()).collect();
-    assert_eq!(by_reason.iter().sum::<u64>(), excluded);
+    // Committee: each explanation agrees with the researcher's count; reasons add up; the
+    // company's project loses the NCU consents, the university's does not.
     let leading = |l: &str| -> u64 { l.trim().split(' ').next().unwrap().parse().unwrap() };
-    assert_eq!(leading(line(&out, "excluded: consent withdrawn")), withdrawn, "withdrawn line");
-    let ncu_excluded = leading(line(&out, "excluded: NCU"));
+    let explained = |project: &str, effective: u64| -> Vec<(u64, String)> {
+        let explain = line(&out, &format!("explain {project}"));
+        assert_eq!(num_after(explain, "): "), effective, "{explain}");
+        let excluded = num_after(explain, "included, ");
+        assert_eq!(effective + excluded, total);
+        let reasons: Vec<(u64, String)> = out
+            .lines()
+            .skip_while(|l| !l.starts_with(&format!("explain {project}")))
+            .skip(1)
+            .take_while(|l| l.contains(" excluded: "))
+            .map(|l| (leading(l), l.split_once(" excluded: ").unwrap().1.to_string()))
+            .collect();
+        assert_eq!(reasons.iter().map(|r| r.0).sum::<u64>(), excluded, "{project}: {reasons:?}");
+        assert_eq!(reasons.iter().find(|r| r.1 == "consent withdrawn").map(|r| r.0), Some(withdrawn), "{project}: withdrawn line");
+        reasons
+    };
+    let company_reasons = explained("P0001", effective);
+    let ncu_excluded = company_reasons.iter().find(|r| r.1.starts_with("NCU")).expect("NCU excluded from the company's project").0;
     assert!(ncu_excluded <= ncu && ncu_excluded + withdrawn >= ncu);
+
+    // University: its non-commercial project adds exactly the NCU consents the company's lost.
+    assert!(line(&out, "P0003:").ends_with("approved (k=5, min cohort 20)"));
+    let academic_line = line(&out, "project P0003 effective set:");
+    let academic = num_after(academic_line, "effective set: ");
+    assert_eq!(num_after(academic_line, "(pharma-co): "), effective, "{academic_line}");
+    assert_eq!(academic, effective + ncu_excluded, "{academic_line}");
+    let difference = line(&out, "consented HMB+NCU");
+    assert_eq!(num_after(difference, "difference "), ncu_excluded);
+    assert_eq!(num_after(difference, ": "), ncu_excluded);
+    let academic_reasons = explained("P0003", academic);
+    assert!(academic_reasons.iter().all(|r| !r.1.contains("NCU")), "{academic_reasons:?}");
     let logged = num_after(line(&out, "audit log: "), "audit log: ");
     let refusals = num_after(line(&out, "audit log: "), "entries, ");
     assert!(refusals >= 6, "every refusal shown is audited: {refusals}");
     let verify = line(&out, "audit verify:");
     assert!(verify.starts_with("audit verify: OK"), "{verify}");
     assert_eq!(num_after(verify, "OK, "), logged + 1, "the log read is itself audited");
+}
+
+/// What a single-sample gVCF says at `pos`: Some(true) a variant record starts there,
+/// Some(false) a reference block covers it, None neither (not callable). Read with `gzip -dc`
+/// (BGZF is multi-member gzip), independently of genohub's parser.
+fn gvcf_call_at(path: &Path, pos: u64) -> Option<bool> {
+    let out = Command::new("gzip").arg("-dc").arg(path).output().unwrap();
+    assert!(out.status.success(), "gzip -dc {}", path.display());
+    let mut found = None;
+    for l in String::from_utf8(out.stdout).unwrap().lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = l.split('\t').collect();
+        let start: u64 = f[1].parse().unwrap();
+        if f[4] == "<NON_REF>" {
+            let end: u64 = f[7].strip_prefix("END=").unwrap().parse().unwrap();
+            if (start..=end).contains(&pos) {
+                assert!(found.is_none(), "two entries at {pos} in {}", path.display());
+                found = Some(false);
+            }
+        } else if start == pos {
+            assert!(found.is_none(), "two entries at {pos} in {}", path.display());
+            found = Some(true);
+        }
+    }
+    found
 }
 
 fn http_get(url: &str, token: &str) -> (u16, String) {
@@ -160,7 +229,7 @@ fn demo_serve_answers_the_printed_curl_lines() {
             }
         }
     }
-    assert_eq!(tokens, 7, "a token per demo user");
+    assert_eq!(tokens, 8, "a token per demo user");
     assert_eq!(curls.len(), 4);
     let results: Vec<(u16, String)> = curls.iter().map(|c| parse_curl(c)).map(|(t, u)| http_get(&u, &t)).collect();
     child.kill().unwrap();

@@ -43,7 +43,10 @@ impl Modify for BearerAuth {
         routes::audit::entries,
         routes::audit::verify,
         routes::clinical::patients,
+        routes::clinical::patient,
         routes::clinical::consent,
+        routes::clinical::record_consent,
+        routes::clinical::withdraw,
         openapi_json,
         beacon::info::info,
         beacon::info::service_info,
@@ -56,6 +59,7 @@ impl Modify for BearerAuth {
         htsget::variants_ticket,
         htsget::variants_data,
         htsget::reads_ticket,
+        htsget::reads_data,
     ),
     modifiers(&BearerAuth)
 )]

@@ -61,8 +61,39 @@ impl AppState {
         .map_err(|e| ApiError::internal("a governed call", e))?
     }
 
-    /// Public aggregate reads that identify no one (statistics, anonymous Beacon answers):
-    /// a read-only view of the store opened for the request, so it sees the latest commits.
+    /// Runs `f` in the caller's session: the token's user, or the anonymous principal when
+    /// there is no token (public answers: the matrix's `anonymous` column decides, and the call
+    /// is audited like any other).
+    pub async fn session<T: Send + 'static>(
+        &self,
+        caller: &Caller,
+        f: impl FnOnce(&Session<'_>) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let token = match caller {
+            Caller::Anonymous => None,
+            Caller::Bearer(t) => Some(t.clone()),
+        };
+        let hub = self.hub.clone();
+        tokio::task::spawn_blocking(move || {
+            let session = match &token {
+                Some(t) => hub.authenticate(t).map_err(ApiError::from)?,
+                None => hub.anonymous(),
+            };
+            f(&session)
+        })
+        .await
+        .map_err(|e| ApiError::internal("a governed call", e))?
+    }
+
+    /// Store metadata that names no one (contig dictionary, genome builds), off the async
+    /// workers.
+    pub async fn metadata<T: Send + 'static>(&self, f: impl FnOnce(&Hub) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+        let hub = self.hub.clone();
+        tokio::task::spawn_blocking(move || f(&hub)).await.map_err(|e| ApiError::internal("a metadata read", e))?
+    }
+
+    /// A read-only view of the store opened for the request (the upload's duplicate check,
+    /// before the job's governed ingest). Never for personal data: that goes through a session.
     pub async fn public_read<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
         let dir = self.config.store_dir.clone();
         tokio::task::spawn_blocking(move || {

@@ -135,7 +135,8 @@ fn beacon_answers_follow_the_schemas_and_the_data() {
         (format!("{b}/g_variants?referenceName=20&start=x&end=10"), None, 400),
         (format!("{b}/g_variants?referenceName=20&start=10&end=5"), None, 400),
         (range.clone(), Some("genohub_bogus"), 401),
-        (format!("{b}/individuals?filters=NCIT:C16576"), None, 501),
+        (format!("{b}/individuals?filters=HP:0000001"), None, 400),
+        (format!("{b}/individuals?filters=NCIT:C16576,NCIT:C20197"), None, 400),
     ] {
         let (status, body) = get(&url, token);
         assert_eq!(status, code, "{url}: {body}");

@@ -1,12 +1,16 @@
 //! `genohub demo`: builds a complete hub from nothing (centers, hospitals, a committee, a
-//! company; ~500 patients with clinical data and consents; simulated genomes), then shows what
+//! company, a university; ~500 patients with clinical data and consents; simulated genomes), then shows what
 //! each role may and may not do. With `--serve`, serves it with a token per role.
 
 mod bams;
+mod callable_tour;
+mod hospitals;
 mod patients;
+mod projects;
 mod serve;
 mod setup;
 mod tours;
+mod uploads;
 
 use std::path::Path;
 use std::time::Instant;
@@ -19,7 +23,9 @@ pub fn run(dir: &Path, threads: usize, serve: Option<std::net::SocketAddr>) -> R
     {
         let hub = setup::reopen(&demo)?;
         tours::clinician(&hub, &demo)?;
-        tours::company(&hub, &demo)?;
+        callable_tour::osaka_clinician(&hub, &demo)?;
+        let company = tours::company(&hub, &demo)?;
+        tours::academic(&hub, &demo, company)?;
         tours::committee(&hub, &demo)?;
     }
     println!(

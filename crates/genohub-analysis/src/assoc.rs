@@ -9,6 +9,7 @@ use genohub_store::{Region, ResolvedSamples, SampleRecord, Store, StoreError};
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 
+use crate::conditional_or::conditional_odds_ratio;
 use crate::covariates::Covariates;
 use crate::error::{AnalysisError, Result};
 use crate::fisher::{fisher_exact, Table, Z95};
@@ -75,19 +76,24 @@ pub struct AssocRow {
     /// Standard error of ln(OR) (logistic; Woolf's for Fisher).
     pub se_log_or: f64,
     pub p: f64,
+    /// Fisher only (NaN otherwise): the conditional maximum-likelihood odds ratio and its
+    /// exact 95% interval, as R's `fisher.test` reports them (`odds_ratio` is the sample OR).
+    pub cond_odds_ratio: f64,
+    pub cond_ci_low: f64,
+    pub cond_ci_high: f64,
     /// Why no estimate was possible (e.g. `CONST_DOSAGE`, `NO_CONVERGENCE`).
     pub error: Option<&'static str>,
 }
 
 impl AssocRow {
     pub const TSV_HEADER: &'static str =
-        "#CHROM\tPOS\tID\tREF\tALT\tCASE_AC\tCASE_AN\tCTRL_AC\tCTRL_AN\tTEST\tOBS_CT\tOR\tCI95_LOW\tCI95_HIGH\tLOG_OR_SE\tP\tERRCODE";
+        "#CHROM\tPOS\tID\tREF\tALT\tCASE_AC\tCASE_AN\tCTRL_AC\tCTRL_AN\tTEST\tOBS_CT\tOR\tCI95_LOW\tCI95_HIGH\tLOG_OR_SE\tP\tCOND_OR\tCOND_CI95_LOW\tCOND_CI95_HIGH\tERRCODE";
 
     pub fn write_tsv(&self, out: &mut Vec<u8>) {
         let test = self.test.code();
         let _ = writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{test}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{test}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             self.chrom,
             self.pos,
             self.id,
@@ -103,6 +109,9 @@ impl AssocRow {
             fmt_f64(self.ci_high),
             fmt_f64(self.se_log_or),
             fmt_f64(self.p),
+            fmt_f64(self.cond_odds_ratio),
+            fmt_f64(self.cond_ci_low),
+            fmt_f64(self.cond_ci_high),
             self.error.unwrap_or(".")
         );
     }
@@ -187,6 +196,9 @@ fn base_row(site: &Site, c: &GenotypeCounts, k: &GenotypeCounts, test: Method) -
         ci_high: f64::NAN,
         se_log_or: f64::NAN,
         p: f64::NAN,
+        cond_odds_ratio: f64::NAN,
+        cond_ci_low: f64::NAN,
+        cond_ci_high: f64::NAN,
         error: None,
     }
 }
@@ -204,6 +216,10 @@ fn test_site(d: &Design, site: &Site) -> AssocRow {
             row.ci_high = r.ci_high;
             row.se_log_or = if r.ci_low.is_nan() { f64::NAN } else { (1.0 / t.a as f64 + 1.0 / t.b as f64 + 1.0 / t.c as f64 + 1.0 / t.d as f64).sqrt() };
             row.p = r.p;
+            let cond = conditional_odds_ratio(t, 0.95);
+            row.cond_odds_ratio = cond.odds_ratio;
+            row.cond_ci_low = cond.ci_low;
+            row.cond_ci_high = cond.ci_high;
             row
         }
         AssocTest::Logistic => regress(d, site, &c, &k),

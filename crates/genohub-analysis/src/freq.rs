@@ -1,15 +1,13 @@
 //! Per-variant allele and genotype counts with the HWE exact test: what
 //! `bcftools +fill-tags -t AC,AN,AF,HWE` and `plink2 --freq --geno-counts --hardy` report.
 
-use std::io::Write;
-
 use genohub_codec::GenotypeCounts;
 use genohub_store::{Region, Store, StoreError};
 use serde::Serialize;
 
 use crate::error::Result;
 use crate::hwe::hwe_exact;
-use crate::number::fmt_f64;
+use crate::number::{push_f64, push_u64};
 use crate::plan::ScanPlan;
 use crate::samples::{resolve, SampleSource};
 use crate::scan::scan;
@@ -71,25 +69,29 @@ impl FreqRow {
     pub const TSV_HEADER: &'static str = "#CHROM\tPOS\tID\tREF\tALT\tAC\tAN\tAF\tHOM_REF\tHET\tHOM_ALT\tHAP_REF\tHAP_ALT\tMISSING\tHWE_P";
 
     pub fn write_tsv(&self, out: &mut Vec<u8>) {
-        let af = self.af.map_or_else(|| ".".to_string(), fmt_f64);
-        let _ = writeln!(
-            out,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{af}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            self.chrom,
-            self.pos,
-            self.id,
-            self.reference,
-            self.alternate,
-            self.ac,
-            self.an,
-            self.hom_ref,
-            self.het,
-            self.hom_alt,
-            self.hap_ref,
-            self.hap_alt,
-            self.missing,
-            fmt_f64(self.hwe_p)
-        );
+        out.extend_from_slice(self.chrom.as_bytes());
+        out.push(b'\t');
+        push_u64(out, self.pos);
+        for text in [&self.id, &self.reference, &self.alternate] {
+            out.push(b'\t');
+            out.extend_from_slice(text.as_bytes());
+        }
+        out.push(b'\t');
+        push_u64(out, self.ac);
+        out.push(b'\t');
+        push_u64(out, self.an);
+        out.push(b'\t');
+        match self.af {
+            Some(af) => push_f64(out, af),
+            None => out.push(b'.'),
+        }
+        for v in [self.hom_ref, self.het, self.hom_alt, self.hap_ref, self.hap_alt, self.missing] {
+            out.push(b'\t');
+            push_u64(out, v);
+        }
+        out.push(b'\t');
+        push_f64(out, self.hwe_p);
+        out.push(b'\n');
     }
 }
 

@@ -22,12 +22,87 @@ fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Fitted probabilities, weights p(1−p), and the information matrix Xᵀ·diag(w)·X.
+/// Fitted probabilities, weights p(1−p), and the information matrix Xᵀ·diag(w)·X, in one
+/// pass over the rows without n×p temporaries (this is the whole cost of a fit). Small
+/// designs (intercept, dosage and up to 6 covariates) get a loop unrolled for their width.
 fn information(x: ArrayView2<f64>, beta: &Array1<f64>) -> (Array1<f64>, Array1<f64>, Array2<f64>) {
-    let p = x.dot(beta).mapv(sigmoid);
-    let w = p.mapv(|q| q * (1.0 - q));
-    let xw = &x * &w.view().insert_axis(ndarray::Axis(1));
-    (p, w, x.t().dot(&xw))
+    let (n, k) = x.dim();
+    let rows = x.as_standard_layout();
+    let data = rows.as_slice().expect("standard layout");
+    let b = beta.as_slice().expect("contiguous");
+    let mut p = Array1::<f64>::zeros(n);
+    let mut w = Array1::<f64>::zeros(n);
+    let (ps, ws) = (p.as_slice_mut().expect("owned"), w.as_slice_mut().expect("owned"));
+    let acc = match k {
+        2 => accumulate::<2>(data, b, ps, ws),
+        3 => accumulate::<3>(data, b, ps, ws),
+        4 => accumulate::<4>(data, b, ps, ws),
+        5 => accumulate::<5>(data, b, ps, ws),
+        6 => accumulate::<6>(data, b, ps, ws),
+        7 => accumulate::<7>(data, b, ps, ws),
+        8 => accumulate::<8>(data, b, ps, ws),
+        _ => accumulate_any(k, data, b, ps, ws),
+    };
+    let info = Array2::from_shape_fn((k, k), |(a, c)| if c <= a { acc[a * k + c] } else { acc[c * k + a] });
+    (p, w, info)
+}
+
+/// Lower triangle of Xᵀ·diag(w)·X (row-major k×k) for a design of width K.
+fn accumulate<const K: usize>(data: &[f64], b: &[f64], p: &mut [f64], w: &mut [f64]) -> Vec<f64> {
+    let b: [f64; K] = b.try_into().expect("K coefficients");
+    let mut acc = [[0.0f64; K]; K];
+    for ((row, pi), wi) in data.chunks_exact(K).zip(p.iter_mut()).zip(w.iter_mut()) {
+        let row: &[f64; K] = row.try_into().expect("K columns");
+        let mut eta = 0.0;
+        for a in 0..K {
+            eta += row[a] * b[a];
+        }
+        let q = sigmoid(eta);
+        let v = q * (1.0 - q);
+        *pi = q;
+        *wi = v;
+        for a in 0..K {
+            let ra = row[a] * v;
+            for c in 0..=a {
+                acc[a][c] += ra * row[c];
+            }
+        }
+    }
+    acc.iter().flatten().copied().collect()
+}
+
+fn accumulate_any(k: usize, data: &[f64], b: &[f64], p: &mut [f64], w: &mut [f64]) -> Vec<f64> {
+    let mut acc = vec![0.0f64; k * k];
+    for ((row, pi), wi) in data.chunks_exact(k).zip(p.iter_mut()).zip(w.iter_mut()) {
+        let eta: f64 = row.iter().zip(b).map(|(a, b)| a * b).sum();
+        let q = sigmoid(eta);
+        let v = q * (1.0 - q);
+        *pi = q;
+        *wi = v;
+        for a in 0..k {
+            let ra = row[a] * v;
+            for c in 0..=a {
+                acc[a * k + c] += ra * row[c];
+            }
+        }
+    }
+    acc
+}
+
+/// Hat-matrix diagonal h_i = w_i · x_iᵀ I⁻¹ x_i.
+fn hat_diagonal(x: ArrayView2<f64>, w: &Array1<f64>, inv: &Array2<f64>) -> Array1<f64> {
+    let k = x.ncols();
+    let rows = x.as_standard_layout();
+    let data = rows.as_slice().expect("standard layout");
+    let m: Vec<f64> = inv.iter().copied().collect();
+    Array1::from_iter(data.chunks_exact(k).zip(w).map(|(row, &wi)| {
+        let mut q = 0.0;
+        for a in 0..k {
+            let s: f64 = (0..k).map(|c| m[a * k + c] * row[c]).sum();
+            q += row[a] * s;
+        }
+        wi * q
+    }))
 }
 
 fn finish(x: ArrayView2<f64>, beta: Array1<f64>, iterations: u32) -> Option<Fit> {
@@ -57,12 +132,22 @@ pub fn logistic(x: ArrayView2<f64>, y: &Array1<f64>) -> Option<Fit> {
     None
 }
 
-/// Penalised log-likelihood ℓ(β) + ½·log|I(β)|.
-fn penalised_loglik(x: ArrayView2<f64>, y: &Array1<f64>, beta: &Array1<f64>) -> Option<f64> {
-    let (p, _, info) = information(x, beta);
-    let l = cholesky(&info)?;
+/// The model at one β: fitted probabilities, weights, the information's Cholesky factor and
+/// the penalised log-likelihood ℓ(β) + ½·log|I(β)|, kept so an accepted step's evaluation
+/// serves the next iteration.
+struct Evaluated {
+    p: Array1<f64>,
+    w: Array1<f64>,
+    chol: Array2<f64>,
+    penalised: f64,
+}
+
+fn evaluate(x: ArrayView2<f64>, y: &Array1<f64>, beta: &Array1<f64>) -> Option<Evaluated> {
+    let (p, w, info) = information(x, beta);
+    let chol = cholesky(&info)?;
     let ll: f64 = y.iter().zip(p.iter()).map(|(&yi, &pi)| if yi > 0.5 { pi.ln() } else { (1.0 - pi).ln() }).sum();
-    Some(ll + 0.5 * log_det_from_cholesky(&l))
+    let penalised = ll + 0.5 * log_det_from_cholesky(&chol);
+    Some(Evaluated { p, w, chol, penalised })
 }
 
 /// Firth's bias-reduced fit: Newton steps on the modified score
@@ -70,14 +155,12 @@ fn penalised_loglik(x: ArrayView2<f64>, y: &Array1<f64>, beta: &Array1<f64>) -> 
 /// while the penalised likelihood does not increase (as R's logistf).
 pub fn firth(x: ArrayView2<f64>, y: &Array1<f64>) -> Option<Fit> {
     let mut beta = Array1::<f64>::zeros(x.ncols());
-    let mut current = penalised_loglik(x, y, &beta)?;
+    let mut current = evaluate(x, y, &beta)?;
     for iter in 1..=FIRTH_MAX_ITER {
-        let (p, w, info) = information(x, &beta);
-        let inv = inverse_from_cholesky(&cholesky(&info)?);
-        // h_i = w_i · x_iᵀ I⁻¹ x_i
-        let xi = x.dot(&inv);
-        let h: Array1<f64> = (&xi * &x).sum_axis(ndarray::Axis(1)) * &w;
-        let resid = y - &p + &(&h * &p.mapv(|q| 0.5 - q));
+        let Evaluated { p, w, chol, .. } = &current;
+        let inv = inverse_from_cholesky(chol);
+        let h = hat_diagonal(x, w, &inv);
+        let resid = y - p + &(&h * &p.mapv(|q| 0.5 - q));
         let score = x.t().dot(&resid);
         let mut delta = inv.dot(&score);
         let scale = 1.0 + beta.iter().map(|b| b.abs()).fold(0.0, f64::max);
@@ -93,13 +176,13 @@ pub fn firth(x: ArrayView2<f64>, y: &Array1<f64>) -> Option<Fit> {
         }
         let mut halvings = 0;
         let mut next = &beta + &delta;
-        let mut value = penalised_loglik(x, y, &next);
+        let mut value = evaluate(x, y, &next);
         // No slack: accepting a step that loses even a rounding error of penalised likelihood
         // lets the approximate Newton iteration cycle between two points.
-        while value.is_none_or(|v| v < current) && halvings < 25 {
+        while value.as_ref().is_none_or(|v| v.penalised < current.penalised) && halvings < 25 {
             delta *= 0.5;
             next = &beta + &delta;
-            value = penalised_loglik(x, y, &next);
+            value = evaluate(x, y, &next);
             halvings += 1;
         }
         beta = next;

@@ -48,7 +48,7 @@ impl ClinicalSource for FactsTable {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ClinicalRepository;
 
-fn clinical_error(e: ClinicalError) -> GovernanceError {
+pub(crate) fn clinical_error(e: ClinicalError) -> GovernanceError {
     match e {
         ClinicalError::Store(s) => GovernanceError::Store(s),
         ClinicalError::Corrupt(m) => GovernanceError::Corrupt(format!("clinical data: {m}")),

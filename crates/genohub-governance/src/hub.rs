@@ -2,6 +2,9 @@
 //! server) authenticates here and then acts through a [`Session`], which authorises each
 //! operation by the matrix, applies policy and disclosure control, and audits the outcome.
 
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
 use genohub_keys::HubKey;
 use genohub_store::cf;
 use genohub_store::Store;
@@ -9,6 +12,7 @@ use genohub_store::Store;
 use crate::audit::{AuditEntry, AuditLog, Decision};
 use crate::clinical_source::{ClinicalRepository, ClinicalSource};
 use crate::clock::Clock;
+use crate::facts_cache::CachedFacts;
 use crate::error::{GovernanceError, Result};
 use crate::oncotree::OncoTree;
 use crate::principal::Principal;
@@ -26,6 +30,8 @@ pub struct Hub {
     pub(crate) oncotree: Option<OncoTree>,
     /// Serialises the check-then-remember of differencing protection and budgets.
     pub(crate) gate: std::sync::Mutex<()>,
+    /// Bumped when a `clinical.write` call finishes: patient facts kept from before are stale.
+    pub(crate) clinical_generation: Arc<AtomicU64>,
 }
 
 impl Hub {
@@ -39,7 +45,9 @@ impl Hub {
             )));
         }
         let audit = AuditLog::new(&key);
-        Ok(Hub { store, key, audit, clock: Clock::System, clinical: Box::new(ClinicalRepository), oncotree: None, gate: std::sync::Mutex::new(()) })
+        let generation = Arc::new(AtomicU64::new(0));
+        let clinical = Box::new(CachedFacts::new(Box::new(ClinicalRepository), generation.clone()));
+        Ok(Hub { store, key, audit, clock: Clock::System, clinical, oncotree: None, gate: std::sync::Mutex::new(()), clinical_generation: generation })
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Hub {
@@ -48,7 +56,7 @@ impl Hub {
     }
 
     pub fn with_clinical(mut self, clinical: Box<dyn ClinicalSource>) -> Hub {
-        self.clinical = clinical;
+        self.clinical = Box::new(CachedFacts::new(clinical, self.clinical_generation.clone()));
         self
     }
 
@@ -78,6 +86,22 @@ impl Hub {
     /// The session of whoever runs the CLI on this store without a token.
     pub fn operator(&self) -> Session<'_> {
         Session::new(self, Principal::local_operator())
+    }
+
+    /// Whether the store's contig dictionary names `contig` (metadata: no sample, no patient).
+    pub fn contig_known(&self, contig: &str) -> Result<bool> {
+        Ok(self.store.contig_id(contig)?.is_some())
+    }
+
+    /// The genome builds of the committed batches (metadata).
+    pub fn genome_builds(&self) -> Result<Vec<String>> {
+        Ok(self.store.committed_batches()?.into_iter().filter_map(|b| b.build).collect())
+    }
+
+    /// The session of a caller without a token (public Beacon answers, statistics): only what
+    /// the matrix's `anonymous` column allows, audited like every other call.
+    pub fn anonymous(&self) -> Session<'_> {
+        Session::new(self, Principal::anonymous())
     }
 
     /// Resolves a token to its user's session. Failures are audited (without the secret).

@@ -42,10 +42,15 @@ pub enum Operation {
     AuditVerify,
     /// A copy of the whole store: every personal datum in it, so the operator's alone.
     Backup,
+    /// Whether any stored individual carries a variant, or matches a clinical filter: a yes/no
+    /// answer (the public Beacon's), never a count.
+    Exists,
+    /// Aggregate statistics of the store (counts and bytes; no sample, no patient).
+    Stats,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 25] = [
+    pub const ALL: [Operation; 27] = [
         Operation::OrgCreate,
         Operation::OrgList,
         Operation::UserCreate,
@@ -71,6 +76,8 @@ impl Operation {
         Operation::AuditRead,
         Operation::AuditVerify,
         Operation::Backup,
+        Operation::Exists,
+        Operation::Stats,
     ];
 
     pub fn name(self) -> &'static str {
@@ -100,6 +107,8 @@ impl Operation {
             Operation::AuditRead => "audit.read",
             Operation::AuditVerify => "audit.verify",
             Operation::Backup => "store.backup",
+            Operation::Exists => "exists",
+            Operation::Stats => "stats",
         }
     }
 
@@ -174,6 +183,9 @@ pub fn scope(role: Role, op: Operation) -> Scope {
 
         // Operations.
         (R::Operator, O::Backup) => S::All,
+
+        // Public answers: what anyone may learn, without a token too.
+        (_, O::Exists | O::Stats) => S::All,
 
         _ => S::Denied,
     }

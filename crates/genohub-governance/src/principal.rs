@@ -1,4 +1,4 @@
-//! Who is asking: an authenticated user, or the local operator.
+//! Who is asking: an authenticated user, the local operator, or an anonymous caller.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,11 @@ impl Principal {
     pub fn local_operator() -> Principal {
         let who = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
         Principal { user: format!("operator:{who}"), org: String::new(), org_kind: None, role: Role::Operator, token_id: None }
+    }
+
+    /// A caller without a token: the public Beacon and statistics.
+    pub fn anonymous() -> Principal {
+        Principal { user: "anonymous".into(), org: String::new(), org_kind: None, role: Role::Anonymous, token_id: None }
     }
 
     pub fn is_commercial(&self) -> bool {

@@ -24,10 +24,13 @@ pub enum Role {
     /// Whoever runs the CLI on the store directory with the key file, without a token. Never
     /// a user's role; see docs/security-model.md for what it may do.
     Operator,
+    /// A caller without a token (the public Beacon, statistics): yes/no answers and
+    /// aggregate store statistics only. Never a user's role.
+    Anonymous,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [Role::Uploader, Role::Clinician, Role::Researcher, Role::Committee, Role::Admin, Role::Operator];
+    pub const ALL: [Role; 7] = [Role::Uploader, Role::Clinician, Role::Researcher, Role::Committee, Role::Admin, Role::Operator, Role::Anonymous];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -37,6 +40,7 @@ impl Role {
             Role::Committee => "committee",
             Role::Admin => "admin",
             Role::Operator => "operator",
+            Role::Anonymous => "anonymous",
         }
     }
 
@@ -48,7 +52,7 @@ impl Role {
             Role::Researcher => matches!(kind, OrgKind::Company | OrgKind::Academic),
             Role::Committee => kind == OrgKind::Committee,
             Role::Admin => true,
-            Role::Operator => false,
+            Role::Operator | Role::Anonymous => false,
         }
     }
 }
@@ -64,7 +68,7 @@ impl FromStr for Role {
     fn from_str(s: &str) -> Result<Role, GovernanceError> {
         Role::ALL
             .into_iter()
-            .filter(|r| *r != Role::Operator)
+            .filter(|r| !matches!(r, Role::Operator | Role::Anonymous))
             .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| GovernanceError::input(format!("unknown role {s:?} (uploader, clinician, researcher, committee, admin)")))
     }

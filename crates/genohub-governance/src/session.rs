@@ -70,6 +70,10 @@ impl<'h> Session<'h> {
         let granted = self.scope(op);
         let outcome =
             if granted == Scope::Denied { Err(GovernanceError::forbidden(format!("a {} may not {}", self.principal.role, op.name()))) } else { f(granted) };
+        if op == Operation::ClinicalWrite && granted != Scope::Denied {
+            // Whatever the outcome: patient facts kept from before this call may be stale.
+            self.hub.clinical_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         match outcome {
             Ok((value, done)) => {
                 self.audit(op, project, parameters, done.result_size, Decision::Allowed, None, done.batch)?;

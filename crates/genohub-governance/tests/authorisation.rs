@@ -97,6 +97,13 @@ fn attempt(s: &Session, op: Operation, c: &Ctx) -> Result<(), GovernanceError> {
             assert!(dest.join("db").join("CURRENT").exists(), "{summary:?}");
             Ok(())
         }
+        Operation::Exists => {
+            let carried = s.variant_exists("chr20:1-30000".parse().unwrap(), serde_json::json!({}), |_, _, _| true)?;
+            assert!(carried, "the cohort carries variants in its region");
+            assert!(s.individuals_exist(&Default::default())?);
+            Ok(())
+        }
+        Operation::Stats => s.store_stats().map(|st| assert!(st.samples >= SAMPLES, "{} samples", st.samples)),
     }
 }
 
@@ -115,12 +122,14 @@ fn every_role_and_operation_follows_the_matrix() {
         (Role::Committee, Some("rev"), "irc"),
         (Role::Admin, Some("adm"), "uni"),
         (Role::Operator, None, ""),
+        (Role::Anonymous, None, "anonymous"),
     ];
     let mut allowed_cells = 0;
     for (role, user, org) in users {
-        let s = match user {
-            Some(u) => fx.session(u),
-            None => fx.hub.operator(),
+        let s = match (user, role) {
+            (Some(u), _) => fx.session(u),
+            (None, Role::Anonymous) => fx.hub.anonymous(),
+            (None, _) => fx.hub.operator(),
         };
         assert_eq!(s.principal().role, role);
         let op_session = fx.hub.operator();

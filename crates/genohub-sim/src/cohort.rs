@@ -1,13 +1,13 @@
 //! The simulation loop: walks the contig site by site and streams VCF records.
 
-use std::io::Write;
+use std::io;
 
 use crate::carriers::RecentMutations;
 use crate::genealogy::FounderGenealogy;
 use crate::mosaic::HaplotypeMosaic;
 use crate::rng::{exponential, stream_rng, Stream};
+use crate::site::VariantSite;
 use crate::site_generator::{SiteGenerator, SiteRates};
-use crate::vcf_text::VcfTextWriter;
 use crate::{CohortParams, CohortSummary, SimError};
 
 /// Sites segregating among the founders: about one per 400 bp (human-like diversity).
@@ -20,7 +20,13 @@ const MEAN_MOSAIC_SEGMENT_BP: f64 = 80_000.0;
 /// Mean distance between recombinations in the founders' genealogy; sets how fast LD decays.
 const MEAN_GENEALOGY_CHANGE_BP: f64 = 10_000.0;
 
-pub(crate) fn simulate<W: Write>(params: &CohortParams, reference: &[u8], out: W) -> Result<(CohortSummary, W), SimError> {
+/// Where simulated records go: one multi-sample VCF, or one gVCF per sample.
+pub(crate) trait RecordSink {
+    /// `alleles[2i]` and `alleles[2i + 1]` are sample `i`'s haplotypes at `site`.
+    fn write_record(&mut self, site: &VariantSite, reference: &[u8], alleles: &[u8]) -> io::Result<()>;
+}
+
+pub(crate) fn simulate<S: RecordSink>(params: &CohortParams, reference: &[u8], mut sink: S) -> Result<(CohortSummary, S), SimError> {
     params.validate()?;
     let haplotypes = 2 * params.samples;
     let seed = params.seed;
@@ -33,7 +39,6 @@ pub(crate) fn simulate<W: Write>(params: &CohortParams, reference: &[u8], out: W
     let mut mosaic = HaplotypeMosaic::new(haplotypes, params.founders, MEAN_MOSAIC_SEGMENT_BP, &mut mosaic_rng);
     let mut recent = RecentMutations::new(haplotypes, stream_rng(seed, Stream::Carriers));
     let sites = SiteGenerator::new(reference, site_rates(params, haplotypes), stream_rng(seed, Stream::Sites));
-    let mut vcf = VcfTextWriter::new(params, out, stream_rng(seed, Stream::Missing), stream_rng(seed, Stream::Depth))?;
 
     let mut founder_alleles = vec![0u8; params.founders];
     let mut alleles = vec![0u8; haplotypes];
@@ -64,11 +69,11 @@ pub(crate) fn simulate<W: Write>(params: &CohortParams, reference: &[u8], out: W
         // Later alleles may overwrite earlier ones, and few samples may miss a founder
         // allele entirely; only alleles someone carries are written.
         if site.drop_absent_alleles(&mut alleles) {
-            vcf.write_record(&site, reference, &alleles)?;
+            sink.write_record(&site, reference, &alleles)?;
             summary.records += 1;
         }
     }
-    Ok((summary, vcf.into_inner()))
+    Ok((summary, sink))
 }
 
 fn site_rates(params: &CohortParams, haplotypes: usize) -> SiteRates {

@@ -45,6 +45,13 @@ impl Default for CohortParams {
 }
 
 impl CohortParams {
+    /// Name of sample `index` (0-based): the prefix and the 1-based number, at least five
+    /// digits (more when the cohort needs them) so names sort lexically.
+    pub fn sample_name(&self, index: usize) -> String {
+        let width = self.samples.to_string().len().max(5);
+        format!("{}{:0width$}", self.sample_prefix, index + 1)
+    }
+
     /// Rejects parameters that would produce an invalid or meaningless VCF.
     pub fn validate(&self) -> Result<(), SimError> {
         let invalid = |msg: String| Err(SimError::InvalidParams(msg));

@@ -20,11 +20,22 @@ pub(crate) enum Stream {
     Carriers = 5,
     Missing = 6,
     Depth = 7,
+    /// Per-sample callability of gVCFs (index 0: shared hard regions; 1 + i: sample i).
+    Coverage = 8,
+    /// Per-sample gVCF depth fields (index i: sample i).
+    GvcfDepth = 9,
 }
 
 pub(crate) fn stream_rng(seed: u64, stream: Stream) -> SimRng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream as u64);
+    rng
+}
+
+/// One of many independent streams of the same kind, e.g. one per sample.
+pub(crate) fn stream_rng_indexed(seed: u64, stream: Stream, index: u64) -> SimRng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(((stream as u64) << 40) | index);
     rng
 }
 

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use crate::cohort::RecordSink;
 use crate::depth::{push_depth_fields, MISSING_DEPTH_FIELDS};
 use crate::rng::{geometric_failures, SimRng};
 use crate::site::VariantSite;
@@ -37,8 +38,13 @@ impl<W: Write> VcfTextWriter<W> {
         })
     }
 
-    /// Writes one record; `alleles[2i]` and `alleles[2i + 1]` are sample `i`'s haplotypes.
-    pub(crate) fn write_record(&mut self, site: &VariantSite, reference: &[u8], alleles: &[u8]) -> io::Result<()> {
+    pub(crate) fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl<W: Write> RecordSink for VcfTextWriter<W> {
+    fn write_record(&mut self, site: &VariantSite, reference: &[u8], alleles: &[u8]) -> io::Result<()> {
         let line = &mut self.line;
         line.clear();
         line.extend_from_slice(&self.contig);
@@ -69,10 +75,6 @@ impl<W: Write> VcfTextWriter<W> {
         line.push(b'\n');
         self.out.write_all(line)
     }
-
-    pub(crate) fn into_inner(self) -> W {
-        self.out
-    }
 }
 
 fn header(params: &CohortParams) -> Vec<u8> {
@@ -92,10 +94,9 @@ fn header(params: &CohortParams) -> Vec<u8> {
         text.push_str("##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Reads supporting each allele\">\n");
     }
     text.push_str("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT");
-    // At least five digits, more when the cohort needs them, so names sort lexically.
-    let width = params.samples.to_string().len().max(5);
-    for i in 1..=params.samples {
-        text.push_str(&format!("\t{}{:0width$}", params.sample_prefix, i));
+    for i in 0..params.samples {
+        text.push('\t');
+        text.push_str(&params.sample_name(i));
     }
     text.push('\n');
     text.into_bytes()

@@ -168,6 +168,9 @@ impl Store {
         }
         let visible = blocks.iter().map(|b| hidden.visible_rows(b)).collect::<Result<Vec<_>, _>>()?;
         let records = merge_records(&blocks, &visible, span, bin);
+        if !callable_batches.is_empty() {
+            callable.extend(called_by_other_alleles(&blocks, &records, callable_batches)?);
+        }
         Ok(Bin { contig: span.contig, bin, blocks, callable, records })
     }
 
@@ -235,4 +238,45 @@ fn merge_records(blocks: &[LoadedBlock], visible: &[Option<Vec<bool>>], span: &S
         }
     }
     records
+}
+
+/// A batch without a site may still hold another ALT of the same REF at that position (two
+/// per-sample gVCFs with different variants there): each sample it called there saw this ALT
+/// as absent, so its genotype for it is ref, as `bcftools merge` then `norm -m-` write it and
+/// as GATK's joint calling has it. These samples are returned as one-base callable intervals,
+/// so every reader applies them through the one callable rule. A position whose records
+/// disagree on REF (an indel beginning at a SNP) is left to reference blocks and depth alone.
+fn called_by_other_alleles(
+    blocks: &[LoadedBlock],
+    records: &[Vec<(usize, usize)>],
+    callable_batches: &BTreeSet<BatchId>,
+) -> Result<Vec<(BatchId, Vec<Interval>)>, StoreError> {
+    let site = |&(b, r): &(usize, usize)| &blocks[b].sites[r];
+    let mut found: std::collections::BTreeMap<BatchId, Vec<Interval>> = Default::default();
+    let mut i = 0;
+    while i < records.len() {
+        let pos = site(&records[i][0]).pos;
+        let j = i + records[i..].iter().take_while(|r| site(&r[0]).pos == pos).count();
+        let group = &records[i..j];
+        i = j;
+        if group.len() < 2 || group.iter().any(|r| site(&r[0]).reference != site(&group[0][0]).reference) {
+            continue;
+        }
+        let in_all = |batch: BatchId| group.iter().all(|r| r.iter().any(|&(b, _)| blocks[b].batch == batch));
+        let rows: Vec<(usize, usize)> =
+            group.iter().flatten().copied().filter(|&(b, _)| callable_batches.contains(&blocks[b].batch) && !in_all(blocks[b].batch)).collect();
+        for (b, r) in rows {
+            let view = blocks[b].view()?;
+            let mut codes = vec![0u8; view.n_samples() as usize];
+            view.variant(r as u32).fill(&mut codes);
+            let ivs = found.entry(blocks[b].batch).or_default();
+            for (column, &c) in codes.iter().enumerate() {
+                let called = c == genohub_codec::code::EXTENDED || (genohub_codec::code::first(c) != genohub_codec::code::MISSING && genohub_codec::code::second(c) != genohub_codec::code::MISSING);
+                if called {
+                    ivs.push(Interval { column: column as u32, start: pos, end: pos });
+                }
+            }
+        }
+    }
+    Ok(found.into_iter().map(|(batch, ivs)| (batch, callable::normalize(ivs))).collect())
 }

@@ -7,11 +7,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
 
-use genohub_governance::Count;
+use genohub_governance::{Count, Role};
 
 use super::granularity::{self, Granularity};
 use super::meta::{self, BeaconError};
-use super::query::{self, count_variants, VariantQuery};
+use super::query::{self, VariantQuery};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -77,12 +77,18 @@ pub fn parse(p: &GVariantParams) -> Result<VariantQuery, BeaconError> {
 
 /// Matching variants in the caller's governed scope: a variant counts when its alternate
 /// allele count there is not an exact zero (a count below k still says someone carries it).
+/// Anonymous callers get one bit, over every stored sample (`exists`).
 async fn governed_count(state: &AppState, caller: &Caller, q: &VariantQuery, project: Option<String>) -> Result<u64, ApiError> {
-    let q2 = q.clone();
-    let Some(region) = state.public_read(move |store| Ok(query::region(store, &q2)?)).await? else { return Ok(0) };
     let q = q.clone();
+    let hub = state.hub.clone();
     state
-        .governed(caller, move |s| {
+        .session(caller, move |s| {
+            let Some(region) = query::region(&hub, &q)? else { return Ok(0) };
+            if s.principal().role == Role::Anonymous {
+                let described = serde_json::to_value(&q).unwrap_or_default();
+                let found = s.variant_exists(region, described, |pos, r, a| query::matches(&q, pos, r, a))?;
+                return Ok(found as u64);
+            }
             let rows = s.variant_lookup(project.as_deref(), region)?;
             Ok(rows.iter().filter(|r| r.ac != Count::Exact(0) && query::matches(&q, r.pos, &r.reference, &r.alternate)).count() as u64)
         })
@@ -102,13 +108,7 @@ pub async fn g_variants(
     let requested = Granularity::parse(params.requested_granularity.as_deref()).map_err(bad)?;
     let query = parse(&params)?;
     let returned = granularity::for_caller(&caller, requested);
-    let count = match &caller {
-        Caller::Anonymous => {
-            let q = query.clone();
-            state.public_read(move |store| Ok(count_variants(store, &q)?)).await?
-        }
-        Caller::Bearer(_) => governed_count(&state, &caller, &query, params.project.clone()).await?,
-    };
+    let count = governed_count(&state, &caller, &query, params.project.clone()).await?;
     let mut summary = json!({"exists": count > 0});
     if returned == Granularity::Count {
         summary["numTotalResults"] = json!(count);

@@ -1,7 +1,7 @@
 //! `GET /beacon/v2/individuals`: does the hub hold individuals (optionally matching filters)?
 //! Anonymous callers learn whether any sequenced individual exists; registered callers the
 //! number of individuals in their scope, disclosure-controlled by governance. Filters on sex
-//! and cancer type need the clinical repository and are refused clearly until it is connected.
+//! and cancer type become a clinical cohort rule that governance evaluates.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
 
-use genohub_governance::{CohortSpec, Count};
+use genohub_governance::{CohortSpec, Count, GovernanceError, IndividualFilters, Role};
 
 use super::granularity::{self, Granularity};
 use super::meta::{self, BeaconError};
@@ -28,13 +28,43 @@ pub struct IndividualParams {
     pub project: Option<String>,
 }
 
+enum Answer {
+    Bit(bool),
+    Count(Count),
+}
+
+/// Sex terms (NCIT, as the Beacon v2 individual model uses) and the clinical value they mean.
+pub const SEX_TERMS: [(&str, &str, &str); 2] = [("NCIT:C16576", "female", "female"), ("NCIT:C20197", "male", "male")];
+
+/// `NCIT:C16576` (female), `NCIT:C20197` (male), `oncotree:CODE` (cancer type, exact code).
+pub fn parse_filters(ids: &[String]) -> Result<IndividualFilters, BeaconError> {
+    let bad = |m: String| BeaconError::new(StatusCode::BAD_REQUEST, "individual", m);
+    let mut f = IndividualFilters::default();
+    for id in ids {
+        if let Some((_, _, sex)) = SEX_TERMS.iter().find(|(t, _, _)| t.eq_ignore_ascii_case(id)) {
+            if f.sex.as_deref().is_some_and(|s| s != *sex) {
+                return Err(bad("at most one sex filter (an individual has one recorded sex)".into()));
+            }
+            f.sex = Some(sex.to_string());
+            continue;
+        }
+        match id.split_once(':') {
+            Some((prefix, code)) if prefix.eq_ignore_ascii_case("oncotree") && !code.is_empty() => f.cancer_types.push(code.to_ascii_uppercase()),
+            _ => return Err(bad(format!("unknown filter {id:?}: this beacon filters on sex (NCIT:C16576, NCIT:C20197) and cancer type (oncotree:CODE); see /filtering_terms"))),
+        }
+    }
+    f.rule().map_err(|e| bad(e.to_string()))?;
+    Ok(f)
+}
+
 fn err(e: crate::error::ApiError) -> BeaconError {
     BeaconError { entity: "individual", ..BeaconError::from(e) }
 }
 
 #[utoipa::path(get, path = "/beacon/v2/individuals", tag = "beacon", params(IndividualParams),
     responses((status = 200, body = Object, description = "beaconBooleanResponse or beaconCountResponse"),
-              (status = 400, body = Object, description = "beaconErrorResponse"), (status = 501, body = Object, description = "beaconErrorResponse")))]
+              (status = 400, body = Object, description = "beaconErrorResponse"), (status = 401, body = Object, description = "beaconErrorResponse"),
+              (status = 403, body = Object, description = "beaconErrorResponse")))]
 pub async fn individuals(
     State(state): State<AppState>,
     caller: Result<Caller, crate::error::ApiError>,
@@ -43,31 +73,34 @@ pub async fn individuals(
     let caller = caller.map_err(err)?;
     let requested = Granularity::parse(p.requested_granularity.as_deref()).map_err(|m| BeaconError::new(StatusCode::BAD_REQUEST, "individual", m))?;
     let filters: Vec<String> = p.filters.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
-    if !filters.is_empty() {
-        return Err(BeaconError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "individual",
-            format!("filters ({}) need the clinical repository, which is not connected to this server yet", filters.join(", ")),
-        ));
-    }
+    let parsed = parse_filters(&filters)?;
     let mut returned = granularity::for_caller(&caller, requested);
-    let (exists, count) = match &caller {
-        Caller::Anonymous => {
-            let n = state.public_read(|store| Ok(store.samples()?.len())).await.map_err(err)?;
-            (n > 0, None)
-        }
-        Caller::Bearer(_) => {
-            let project = p.project.clone();
-            let size = state.governed(&caller, move |s| Ok(s.cohort_size(project.as_deref(), &CohortSpec::Everyone)?)).await.map_err(err)?;
-            let people = size.individuals.unwrap_or(size.samples);
-            match people {
-                Count::Exact(n) => (n > 0, Some(n)),
-                // Fewer than k, or withheld: someone is there, the number is not shown.
-                _ => {
-                    returned = Granularity::Boolean;
-                    (true, None)
-                }
+    let project = p.project.clone();
+    let answer = state
+        .session(&caller, move |s| {
+            if s.principal().role == Role::Anonymous {
+                return Ok(Answer::Bit(s.individuals_exist(&parsed)?));
             }
+            let spec = match parsed.rule()? {
+                Some(rule) => CohortSpec::Rule(rule),
+                None => CohortSpec::Everyone,
+            };
+            match s.cohort_size(project.as_deref(), &spec) {
+                Ok(size) => Ok(Answer::Count(size.individuals.unwrap_or(size.samples))),
+                // Governance refuses an empty cohort outside projects; for Beacon that is a 0.
+                Err(GovernanceError::Input(m)) if m.contains("no sample you may read") => Ok(Answer::Count(Count::Exact(0))),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+        .map_err(err)?;
+    let (exists, count) = match answer {
+        Answer::Bit(b) => (b, None),
+        Answer::Count(Count::Exact(n)) => (n > 0, Some(n)),
+        // Fewer than k, or withheld: someone is there, the number is not shown.
+        Answer::Count(_) => {
+            returned = Granularity::Boolean;
+            (true, None)
         }
     };
     let mut summary = json!({"exists": exists});

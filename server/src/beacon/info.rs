@@ -95,9 +95,41 @@ pub async fn entry_types_handler() -> Json<Value> {
     Json(json!({"meta": meta::informational(&[]), "response": {"entryTypes": entry_types()}}))
 }
 
-/// Terms a filter may use. Sex and cancer type filters come with the clinical repository;
-/// until it is connected none is offered (an offered term must work).
+/// Common OncoTree tumour types offered as examples; any OncoTree code is accepted as
+/// `oncotree:CODE` (the `resources` entry says so).
+const CANCER_TYPES: [(&str, &str); 12] = [
+    ("LUAD", "Lung Adenocarcinoma"),
+    ("LUSC", "Lung Squamous Cell Carcinoma"),
+    ("BRCA", "Invasive Breast Carcinoma"),
+    ("IDC", "Breast Invasive Ductal Carcinoma"),
+    ("COAD", "Colon Adenocarcinoma"),
+    ("READ", "Rectal Adenocarcinoma"),
+    ("STAD", "Stomach Adenocarcinoma"),
+    ("PAAD", "Pancreatic Adenocarcinoma"),
+    ("PRAD", "Prostate Adenocarcinoma"),
+    ("HCC", "Hepatocellular Carcinoma"),
+    ("SKCM", "Cutaneous Melanoma"),
+    ("GBM", "Glioblastoma"),
+];
+
+/// Terms a filter may use on `/individuals`: sex (NCIT) and cancer type (OncoTree code, exact
+/// match on any of the patient's diseases). Each is evaluated by governance as a clinical
+/// cohort rule.
 #[utoipa::path(get, path = "/beacon/v2/filtering_terms", tag = "beacon", responses((status = 200, body = Object, description = "beaconFilteringTermsResponse")))]
 pub async fn filtering_terms() -> Json<Value> {
-    Json(json!({"meta": meta::informational(&[]), "response": {"filteringTerms": [], "resources": []}}))
+    let mut terms: Vec<Value> = super::individuals::SEX_TERMS
+        .iter()
+        .map(|(id, label, _)| json!({"type": "ontology", "id": id, "label": label, "scopes": ["individual"]}))
+        .collect();
+    terms.extend(CANCER_TYPES.iter().map(|(code, label)| json!({"type": "ontology", "id": format!("oncotree:{code}"), "label": label, "scopes": ["individual"]})));
+    Json(json!({
+        "meta": meta::informational(&["individual"]),
+        "response": {
+            "filteringTerms": terms,
+            "resources": [
+                {"id": "ncit", "name": "NCI Thesaurus", "url": "https://evs.nci.nih.gov/ftp1/NCI_Thesaurus/", "namespacePrefix": "NCIT", "iriPrefix": "http://purl.obolibrary.org/obo/NCIT_"},
+                {"id": "oncotree", "name": "OncoTree (any code is accepted)", "url": "https://oncotree.mskcc.org/", "namespacePrefix": "oncotree", "iriPrefix": "https://oncotree.mskcc.org/?version=oncotree_latest_stable&field=CODE&search="}
+            ]
+        }
+    }))
 }

@@ -2,8 +2,8 @@
 //! are carried by at least one individual. Coordinates follow Beacon v2: 0-based `start`,
 //! exclusive `end`.
 
-use genohub_analysis::{freq, AnalysisError, FreqRequest, SampleSource};
-use genohub_store::{Region, Store, StoreError};
+use genohub_governance::{GovernanceError, Hub};
+use genohub_store::Region;
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,10 +23,10 @@ pub struct VariantQuery {
 }
 
 /// Beacon clients write `20`, `chr20` or `chrX`; the store keeps what the VCF said.
-fn store_contig(store: &Store, name: &str) -> Result<Option<String>, StoreError> {
+fn store_contig(hub: &Hub, name: &str) -> Result<Option<String>, GovernanceError> {
     let stripped = name.strip_prefix("chr").unwrap_or(name);
     for candidate in [name.to_string(), stripped.to_string(), format!("chr{stripped}")] {
-        if store.contig_id(&candidate)?.is_some() {
+        if hub.contig_known(&candidate)? {
             return Ok(Some(candidate));
         }
     }
@@ -51,11 +51,11 @@ fn bases_match(asked: Option<&str>, stored: &str) -> bool {
 }
 
 /// The store region a query covers, or None when nothing can match (unknown chromosome,
-/// another assembly).
-pub fn region(store: &Store, q: &VariantQuery) -> Result<Option<Region>, StoreError> {
-    let Some(contig) = store_contig(store, &q.reference_name)? else { return Ok(None) };
+/// another assembly). Reads only metadata (contig dictionary, builds).
+pub fn region(hub: &Hub, q: &VariantQuery) -> Result<Option<Region>, GovernanceError> {
+    let Some(contig) = store_contig(hub, &q.reference_name)? else { return Ok(None) };
     if let Some(asked) = &q.assembly_id {
-        let builds: Vec<String> = store.committed_batches()?.into_iter().filter_map(|b| b.build).collect();
+        let builds = hub.genome_builds()?;
         if !builds.is_empty() && !builds.iter().any(|b| same_assembly(asked, b)) {
             return Ok(None);
         }
@@ -72,24 +72,4 @@ pub fn matches(q: &VariantQuery, pos: u64, reference: &str, alternate: &str) -> 
         None => pos == q.start + 1,
     };
     in_range && bases_match(q.reference_bases.as_deref(), reference) && bases_match(q.alternate_bases.as_deref(), alternate)
-}
-
-/// Number of stored variants matching the query that at least one individual carries, over
-/// every sample of the store (the anonymous yes/no answer).
-pub fn count_variants(store: &Store, q: &VariantQuery) -> Result<u64, AnalysisError> {
-    let Some(region) = region(store, q)? else { return Ok(0) };
-    let req = FreqRequest { regions: vec![region], samples: SampleSource::All };
-    let mut n = 0u64;
-    let result = freq(store, &req, |row| {
-        if row.ac > 0 && matches(q, row.pos, &row.reference, &row.alternate) {
-            n += 1;
-        }
-        Ok(())
-    });
-    match result {
-        Ok(_) => Ok(n),
-        // A store without samples has no individual carrying anything.
-        Err(AnalysisError::Input(m)) if m.contains("selects no samples") => Ok(0),
-        Err(e) => Err(e),
-    }
 }

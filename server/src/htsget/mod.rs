@@ -1,10 +1,11 @@
 //! htsget 1.3: tickets under `/htsget/{reads,variants}/{id}` whose URLs serve the slices.
-//! A variants id is a sample (`NAME` or `CENTER/NAME`, the slash percent-encoded); every
-//! ticket and every slice is allowed only where governance lets the caller see that
-//! individual.
+//! A variants id is a sample (`NAME` or `CENTER/NAME`, the slash percent-encoded), a reads id
+//! a read sample named the same way; every ticket and every slice is allowed only where
+//! governance lets the caller see that individual.
 
 pub mod error;
 pub mod params;
+pub mod reads;
 pub mod variants;
 
 use axum::extract::{Path, Query, State};
@@ -28,11 +29,12 @@ pub const TICKET_TYPE: &str = "application/vnd.ga4gh.htsget.v1.3.0+json; charset
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/htsget/reads/{id}", get(reads_ticket))
+        .route("/htsget/reads/{id}/data", get(reads_data))
         .route("/htsget/variants/{id}", get(variants_ticket))
         .route("/htsget/variants/{id}/data", get(variants_data))
 }
 
-fn encode_component(s: &str) -> String {
+pub(crate) fn encode_component(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
@@ -40,7 +42,7 @@ fn encode_component(s: &str) -> String {
 async fn check_contig(state: &AppState, slice: &Slice) -> Result<(), HtsgetError> {
     if let Slice::Records(Some(r)) = slice {
         let contig = r.contig.clone();
-        if !state.public_read(move |s| Ok(s.contig_id(&contig)?.is_some())).await? {
+        if !state.metadata(move |hub| Ok(hub.contig_known(&contig)?)).await? {
             return Err(HtsgetError::not_found(format!("referenceName {} is not in the store", r.contig)));
         }
     }
@@ -128,23 +130,74 @@ pub async fn variants_data(
     Ok(([(header::CONTENT_TYPE, "application/vnd.ga4gh.vcf")], body).into_response())
 }
 
+/// The ticket's copy of the caller's credentials, for each data URL.
+fn auth_headers(headers: &HeaderMap) -> Option<Value> {
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(|v| json!({"Authorization": v}))
+}
+
 #[utoipa::path(get, path = "/htsget/reads/{id}", tag = "htsget",
-    params(("id" = String, Path, description = "sample"), HtsgetParams),
-    responses((status = 200, body = Object, description = "htsget ticket"), (status = 401, body = Object), (status = 404, body = Object)),
+    params(("id" = String, Path, description = "read sample: NAME or CENTER/NAME (slash percent-encoded)"), HtsgetParams),
+    responses((status = 200, body = Object, description = "htsget ticket"), (status = 400, body = Object), (status = 401, body = Object),
+              (status = 403, body = Object), (status = 404, body = Object)),
     security(("bearer" = [])))]
 pub async fn reads_ticket(
     State(state): State<AppState>,
     caller: Result<Caller, ApiError>,
     Path(id): Path<String>,
     Query(p): Query<HtsgetParams>,
+    headers: HeaderMap,
 ) -> Result<Response, HtsgetError> {
     let format = p.format.clone().unwrap_or_else(|| "BAM".into());
-    if format != "BAM" && format != "CRAM" {
-        return Err(HtsgetError::unsupported_format(format!("reads are served as BAM or CRAM; {format} is not offered")));
+    if format != "BAM" {
+        return Err(HtsgetError::unsupported_format(format!("reads are served as BAM; {format} is not offered")));
     }
+    let slice = reads::ReadSlice::parse(&p)?;
     let caller = caller?;
-    // The reads are the same individual's data: the same governed decision as genotypes.
-    let sample = id.clone();
-    state.governed(&caller, move |s| s.genotypes(p.project.as_deref(), Vec::new(), &one_sample(&sample)).map(|_| ()).map_err(ApiError::from)).await?;
-    Err(HtsgetError::not_found(format!("no reads are kept for {id}: BAM/CRAM storage is not connected to this server yet")))
+    // Governance decides (and audits, as a genotype read) whether the caller may see this
+    // individual; the ticket is issued only then.
+    let (sample, project) = (id.clone(), p.project.clone());
+    let access = state.governed(&caller, move |s| Ok(s.read_file(project.as_deref(), &sample)?)).await?;
+    reads::check(&access, &slice)?;
+
+    let base = format!("{}/htsget/reads/{}/data", state.base_url(&headers), encode_component(&id));
+    let project = p.project.as_deref().map(|p| format!("&project={}", encode_component(p))).unwrap_or_default();
+    let auth = auth_headers(&headers);
+    let url = |query: String, class: &str| {
+        let mut u = json!({"url": format!("{base}?{query}{project}"), "class": class});
+        if let Some(a) = &auth {
+            u["headers"] = a.clone();
+        }
+        u
+    };
+    let mut urls = vec![url(reads::ReadSlice::Header.query(), "header")];
+    if slice != reads::ReadSlice::Header {
+        urls.push(url(slice.query(), "body"));
+    }
+    Ok(([(header::CONTENT_TYPE, TICKET_TYPE)], Json(json!({"htsget": {"format": "BAM", "urls": urls}}))).into_response())
+}
+
+#[utoipa::path(get, path = "/htsget/reads/{id}/data", tag = "htsget",
+    params(("id" = String, Path, description = "read sample"), HtsgetParams),
+    responses((status = 200, description = "BGZF-compressed BAM part", content_type = "application/vnd.ga4gh.bam"), (status = 401, body = Object),
+              (status = 403, body = Object), (status = 404, body = Object)),
+    security(("bearer" = [])))]
+pub async fn reads_data(
+    State(state): State<AppState>,
+    caller: Result<Caller, ApiError>,
+    Path(id): Path<String>,
+    Query(p): Query<HtsgetParams>,
+) -> Result<Response, HtsgetError> {
+    if p.class.is_none() {
+        return Err(HtsgetError::invalid_input("class must be header or body"));
+    }
+    let slice = reads::ReadSlice::parse(&HtsgetParams { class: p.class.clone().filter(|c| c != "body"), ..p.clone() })?;
+    let caller = caller?;
+    let project = p.project.clone();
+    let body = governed_body(&state, &caller, move |s| {
+        let access = s.read_file(project.as_deref(), &id)?;
+        reads::check(&access, &slice).map_err(|e| ApiError { status: e.status, code: "invalid_request", message: e.message })?;
+        Ok(Box::new(move |out| reads::write_part(&access, &slice, out).map(|_| ())))
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/vnd.ga4gh.bam")], body).into_response())
 }

@@ -5,6 +5,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::auth::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 
@@ -19,7 +20,8 @@ pub async fn health() -> Json<Health> {
     Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
 }
 
-/// Aggregate statistics of the store (counts and bytes only).
+/// Aggregate statistics of the store (counts and bytes only): the governed `stats` call, in the
+/// caller's session (anonymous without a token).
 #[derive(Serialize, ToSchema)]
 pub struct Stats {
     pub batches: usize,
@@ -32,9 +34,9 @@ pub struct Stats {
     pub bytes_per_call: f64,
 }
 
-#[utoipa::path(get, path = "/api/v1/stats", tag = "service", responses((status = 200, body = Stats), (status = 500, body = ErrorBody)))]
-pub async fn stats(State(state): State<AppState>) -> ApiResult<Json<Stats>> {
-    let s = state.public_read(|store| Ok(store.stats()?)).await?;
+#[utoipa::path(get, path = "/api/v1/stats", tag = "service", responses((status = 200, body = Stats), (status = 401, body = ErrorBody), (status = 500, body = ErrorBody)))]
+pub async fn stats(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Stats>> {
+    let s = state.session(&caller, |s| Ok(s.store_stats()?)).await?;
     Ok(Json(Stats {
         batches: s.batches,
         sites: s.sites,

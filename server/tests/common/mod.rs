@@ -137,6 +137,20 @@ impl TestServer {
         TestServer { url, rt, stop: Some(tx), done: Some(done) }
     }
 
+    /// The server as `genohub serve` runs it: patients come from the clinical repository in
+    /// the store (imported before the start), not from a facts table.
+    pub fn start_with_repository(config: ServerConfig) -> TestServer {
+        genohub_server::logging::init();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let server = rt.block_on(Server::bind(config)).unwrap();
+        let url = server.url();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let done = rt.spawn(server.run(async move {
+            let _ = rx.await;
+        }));
+        TestServer { url, rt, stop: Some(tx), done: Some(done) }
+    }
+
     /// Graceful shutdown; returns once the server and its job queue stopped.
     pub fn stop(mut self) {
         self.shutdown();

@@ -10,6 +10,9 @@ use super::{checkpoint_key, entry_key, sha256_hex, AuditEntry, AuditFilter, Chec
 use crate::clock::rfc3339;
 use crate::error::{GovernanceError, Result};
 
+/// The key of the group-commit sync write (no meaning of its own; outside every scanned prefix).
+const SYNCED: &[u8] = b"s";
+
 /// A signed checkpoint is kept every this many entries (the head is signed on every append).
 pub const CHECKPOINT_EVERY: u64 = 256;
 
@@ -48,8 +51,22 @@ impl AuditLog {
     }
 
     /// Appends `entry` (its `seq`, `time` and `prev` are set here) together with `batch`, in one
-    /// synchronous atomic write: the change and its record exist together or not at all.
-    pub fn append(&self, engine: &Engine, mut entry: AuditEntry, mut batch: Batch, now: OffsetDateTime) -> Result<u64> {
+    /// atomic write: the change and its record exist together or not at all. Durable when this
+    /// returns (group commit, see below).
+    pub fn append(&self, engine: &Engine, entry: AuditEntry, batch: Batch, now: OffsetDateTime) -> Result<u64> {
+        let seq = self.append_in_order(engine, entry, batch, now)?;
+        // The chained write above is made under the lock but not synced there: one fsync per
+        // entry under a lock caps the whole hub at one call per fsync. A synchronous write
+        // after the lock makes RocksDB sync its log up to here, covering this entry and every
+        // earlier one; concurrent appends share that sync (RocksDB groups them). The log is
+        // written in order, so no later entry can be durable without this one.
+        let mut marker = Batch::default();
+        marker.put(cf::AUDIT, SYNCED, b"");
+        engine.write(marker, true)?;
+        Ok(seq)
+    }
+
+    fn append_in_order(&self, engine: &Engine, mut entry: AuditEntry, mut batch: Batch, now: OffsetDateTime) -> Result<u64> {
         let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
         let head = AuditLog::head(engine)?;
         if let Some(h) = &head {
@@ -69,7 +86,7 @@ impl AuditLog {
         if seq % CHECKPOINT_EVERY == 0 {
             batch.put(cf::AUDIT, &checkpoint_key(seq), &signed);
         }
-        engine.write(batch, true)?;
+        engine.write(batch, false)?;
         Ok(seq)
     }
 
