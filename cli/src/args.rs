@@ -178,6 +178,10 @@ pub struct CohortArgs {
     /// Also write the reference FASTA the cohort was drawn from (with .fai).
     #[arg(long)]
     pub reference_out: Option<PathBuf>,
+    /// Also write one gVCF per sample (the same genotypes, reference blocks, simulated
+    /// low-coverage gaps) into this directory.
+    #[arg(long)]
+    pub gvcf_dir: Option<PathBuf>,
     #[arg(short = 'o', long)]
     pub output: PathBuf,
 }

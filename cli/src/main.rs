@@ -194,6 +194,14 @@ fn run(cli: Cli) -> Result<()> {
             if !cli.quiet {
                 eprintln!("{}: {} records, {} samples, {} bp", a.output.display(), summary.records, summary.samples, summary.reference_length);
             }
+            if let Some(dir) = &a.gvcf_dir {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                let files = genohub_sim::write_sample_gvcfs(&params, &genohub_sim::CoverageParams::default(), dir, None)?;
+                if !cli.quiet {
+                    let (variants, blocks) = files.iter().fold((0, 0), |(v, b), f| (v + f.variants, b + f.blocks));
+                    eprintln!("{}: {} gVCFs, {variants} variant records, {blocks} reference blocks", dir.display(), files.len());
+                }
+            }
         }
         Command::Serve(a) => serve_cmd::run(a, &store_dir)?,
         Command::Demo(a) => demo::run(&a.dir.unwrap_or_else(|| store_dir.join("demo")), threads, a.serve.then_some(a.listen))?,
