@@ -164,8 +164,8 @@ impl ParseContext<'_> {
             if end < pos {
                 return Err(self.err(line, "INFO/END", format!("END {end} is before POS {pos}")));
             }
-            let samples = genotypes.as_ref().map(|g| g.called_samples()).unwrap_or_default();
-            return Ok(ParsedLine::RefBlock(RefBlock { contig: chrom.to_string(), start: pos, end, samples }));
+            let (samples, haploid) = genotypes.as_ref().map(|g| g.called_samples()).unwrap_or_default();
+            return Ok(ParsedLine::RefBlock(RefBlock { contig: chrom.to_string(), start: pos, end, samples, haploid }));
         }
 
         let mut reference_ok = true;
@@ -565,23 +565,27 @@ fn map_allele(a: u32, alt: u32) -> u8 {
 }
 
 impl RawGenotypes {
-    fn called_samples(&self) -> Vec<u32> {
+    /// Samples with a call, and those of them whose call is haploid (a reference block `0`).
+    fn called_samples(&self) -> (Vec<u32>, Vec<u32>) {
         if !self.has_gt {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
-        let mut out: Vec<u32> = Vec::new();
+        let (mut out, mut haploid) = (Vec::new(), Vec::new());
         let mut ext = self.extended.iter().peekable();
         for (s, g) in self.alleles.iter().enumerate() {
-            let called = if *g == SimpleGt::EXTENDED {
-                ext.next().map(|(_, a, _)| a.iter().any(|&x| x != MISSING_ALLELE)).unwrap_or(false)
+            let (called, one) = if *g == SimpleGt::EXTENDED {
+                ext.next().map(|(_, a, _)| (a.iter().any(|&x| x != MISSING_ALLELE), a.len() == 1)).unwrap_or((false, false))
             } else {
-                g.a1 != MISSING_ALLELE || (!g.haploid && g.a2 != MISSING_ALLELE)
+                (g.a1 != MISSING_ALLELE || (!g.haploid && g.a2 != MISSING_ALLELE), g.haploid)
             };
             if called {
                 out.push(s as u32);
+                if one {
+                    haploid.push(s as u32);
+                }
             }
         }
-        out
+        (out, haploid)
     }
 
     fn split(&self, alt: u32, n_alleles: usize) -> Calls {

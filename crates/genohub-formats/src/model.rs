@@ -47,7 +47,10 @@ pub struct RefBlock {
     pub contig: String,
     pub start: u64,
     pub end: u64,
+    /// Samples with a reference call over the block.
     pub samples: Vec<u32>,
+    /// Those of `samples` whose call is haploid (`0`).
+    pub haploid: Vec<u32>,
 }
 
 /// What one input line becomes.

@@ -175,7 +175,7 @@ impl Accumulator {
             let lo = r.start.max(bin_start(bin));
             let hi = r.end.min(bin_start(bin + 1) - 1);
             let ivs = self.open_callable.entry((contig, bin)).or_default();
-            ivs.extend(r.samples.iter().map(|&column| Interval { column, start: lo, end: hi }));
+            ivs.extend(r.samples.iter().map(|&column| Interval { column, start: lo, end: hi, haploid: r.haploid.binary_search(&column).is_ok() }));
         }
     }
 

@@ -71,7 +71,13 @@ impl Bin {
     /// Whether `column` of `batch` was callable at `pos` (covered by a gVCF reference block, or
     /// at depth ≥ the ingest's `--min-depth` in the same sample's reads).
     pub fn callable(&self, batch: BatchId, column: u32, pos: u64) -> bool {
-        self.callable.iter().any(|(b, ivs)| *b == batch && callable::covers(ivs, column, pos))
+        self.callable_ploidy(batch, column, pos).is_some()
+    }
+
+    /// The ploidy of the reference call the callable rule gives `column` of `batch` at `pos`
+    /// (1 where its gVCF block was haploid), or None where it was not callable.
+    pub fn callable_ploidy(&self, batch: BatchId, column: u32, pos: u64) -> Option<u8> {
+        self.callable.iter().filter(|(b, _)| *b == batch).find_map(|(_, ivs)| callable::covering(ivs, column, pos)).map(Interval::ploidy)
     }
 }
 
@@ -273,7 +279,8 @@ fn called_by_other_alleles(
             for (column, &c) in codes.iter().enumerate() {
                 let called = c == genohub_codec::code::EXTENDED || (genohub_codec::code::first(c) != genohub_codec::code::MISSING && genohub_codec::code::second(c) != genohub_codec::code::MISSING);
                 if called {
-                    ivs.push(Interval { column: column as u32, start: pos, end: pos });
+                    let haploid = c != genohub_codec::code::EXTENDED && genohub_codec::code::second(c) == genohub_codec::code::ABSENT;
+                    ivs.push(Interval { column: column as u32, start: pos, end: pos, haploid });
                 }
             }
         }

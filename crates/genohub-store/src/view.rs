@@ -108,8 +108,10 @@ fn render_bin(plan: &ViewPlan, bin: &Bin) -> Result<(Vec<u8>, u64), StoreError> 
         for (batch, sel) in &plan.resolved.by_batch {
             if !covered.contains(batch) {
                 for &(col, o) in sel {
-                    if bin.callable(*batch, col, first.pos) {
-                        cols.codes[o] = code::make(code::REF, code::REF, false);
+                    match bin.callable_ploidy(*batch, col, first.pos) {
+                        Some(1) => cols.codes[o] = code::make(code::REF, code::ABSENT, false),
+                        Some(_) => cols.codes[o] = code::make(code::REF, code::REF, false),
+                        None => {}
                     }
                 }
             }

@@ -316,7 +316,7 @@ impl BinWriter<'_> {
         self.batch.put(cf::DEPTH, &rkeys::depth_key(self.id, contig, bin.bin), &bin.encoded);
         self.depth_bytes += bin.encoded.len() as u64;
         if !bin.callable.is_empty() {
-            let ivs: Vec<Interval> = bin.callable.iter().map(|&(start, end)| Interval { column: 0, start, end }).collect();
+            let ivs: Vec<Interval> = bin.callable.iter().map(|&(start, end)| Interval { column: 0, start, end, haploid: false }).collect();
             let v = callable::encode(&ivs);
             self.callable_bytes += v.len() as u64;
             self.batch.put(cf::READ_CALLABLE, &rkeys::callable_key(contig, bin.bin, self.id), &v);
