@@ -18,6 +18,7 @@ work="$dir/server"
 store="$work/store"
 duration="${DURATION:-30s}"
 conns="${CONNECTIONS:-64}"
+threads=$(( conns < 2 ? 1 : 2 ))
 tmp="$(mktemp -d)"
 server_pid=""
 cleanup() {
@@ -81,9 +82,9 @@ curl -sf "$url/api/v1/health" > /dev/null
 run() { # NAME PATHS TOKEN
     { cat "$2"; echo "token = \"$3\""; cat "$tmp/report.lua"; } > "$tmp/$1.lua"
     # Warm-up (caches, connections), then the measured run.
-    wrk -t2 -c"$conns" -d5s -s "$tmp/$1.lua" "$url" > /dev/null
+    wrk -t"$threads" -c"$conns" -d5s -s "$tmp/$1.lua" "$url" > /dev/null
     local line
-    line=$(wrk -t2 -c"$conns" -d"$duration" --timeout 10s -s "$tmp/$1.lua" "$url" | grep '^RESULT')
+    line=$(wrk -t"$threads" -c"$conns" -d"$duration" --timeout 10s -s "$tmp/$1.lua" "$url" | grep '^RESULT')
     echo "$1 ${line#RESULT }"
 }
 

@@ -106,7 +106,7 @@ pub struct AssocArgs {
     /// Cohort of controls (must not share samples with the cases).
     #[arg(long, required = true)]
     pub controls: String,
-    /// Allelic Fisher exact test, or logistic regression on dosage (Firth when separated).
+    /// Allelic Fisher exact test (sample OR with Woolf CI, and COND_OR: the conditional MLE OR with its exact CI, as R), or logistic regression on dosage (Firth when separated).
     #[arg(long, value_enum, default_value = "fisher")]
     pub test: TestKind,
     /// Covariates for --test logistic: header `SAMPLE NAME...`, then one line per sample.

@@ -120,7 +120,9 @@ fn individuals_with_filters_by_caller() {
     assert_eq!((body["responseSummary"]["exists"].clone(), body["responseSummary"]["numTotalResults"].clone()), (false.into(), 0.into()), "{body}");
 
     // A clinician: exact counts over every patient with clinical-care consent (both hospitals).
-    for (filters, cancer, female) in [("oncotree:LUAD", "LUAD", None), ("oncotree:LUAD,NCIT:C16576", "LUAD", Some(true)), ("oncotree:COAD,NCIT:C20197", "COAD", Some(false))] {
+    for (filters, cancer, female) in
+        [("oncotree:LUAD", "LUAD", None), ("oncotree:LUAD,NCIT:C16576", "LUAD", Some(true)), ("oncotree:COAD,NCIT:C20197", "COAD", Some(false))]
+    {
         let (status, body) = get(&format!("{b}?filters={filters}&requestedGranularity=count"), Some(fx.token("doc")));
         assert_eq!(status, 200, "{filters}: {body}");
         check(&dir, "beaconCountResponse.json", &body);

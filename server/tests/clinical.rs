@@ -114,5 +114,8 @@ fn hospitals_see_and_change_only_their_own_patients() {
     // Refused (outside the scope) or unknown (the store no longer returns the sample): never shown.
     assert!(matches!(resp.status().as_u16(), 403 | 422), "a withdrawn patient's genotypes are no longer shown: {}", resp.status());
     let (_, list) = get(&format!("{api}/patients"), Some(fx.token("doc")));
-    assert!(list["patients"].as_array().unwrap().iter().any(|p| p["pseudonym"] == pseudonym.as_str() && !p["withdrawn"].is_null() && p["consent"].is_null()), "{list}");
+    assert!(
+        list["patients"].as_array().unwrap().iter().any(|p| p["pseudonym"] == pseudonym.as_str() && !p["withdrawn"].is_null() && p["consent"].is_null()),
+        "{list}"
+    );
 }

@@ -29,7 +29,8 @@ fn sam(sample: &str) -> String {
         let mut reads: Vec<(u64, &str)> = (0..400).map(|_| (1 + next() % 12_000, cigars[(next() % 5) as usize])).collect();
         reads.sort();
         for (i, (pos, cigar)) in reads.iter().enumerate() {
-            let _ = writeln!(s, "{contig}-r{i}\t0\t{contig}\t{pos}\t60\t{cigar}\t*\t0\t0\t{}\t{}\tRG:Z:rg1", "ACGT".repeat(13)[..50].to_string(), "I".repeat(50));
+            let _ =
+                writeln!(s, "{contig}-r{i}\t0\t{contig}\t{pos}\t60\t{cigar}\t*\t0\t0\t{}\t{}\tRG:Z:rg1", "ACGT".repeat(13)[..50].to_string(), "I".repeat(50));
         }
     }
     s
@@ -76,7 +77,12 @@ fn htsget_read_slices_for_allowed_callers() {
 
     // Refusals, in htsget's error format: no token, another hospital, a researcher outside
     // any project, an uploader; a format not offered; a contig the file lacks.
-    let refusals = [(None, 401, "InvalidAuthentication"), (Some("docb"), 403, "PermissionDenied"), (Some("res"), 403, "PermissionDenied"), (Some("up"), 403, "PermissionDenied")];
+    let refusals = [
+        (None, 401, "InvalidAuthentication"),
+        (Some("docb"), 403, "PermissionDenied"),
+        (Some("res"), 403, "PermissionDenied"),
+        (Some("up"), 403, "PermissionDenied"),
+    ];
     for (user, status, error) in refusals {
         let (s, body) = get(&ticket_url, user.map(|u| fx.token(u)));
         assert_eq!((s, body["htsget"]["error"].as_str()), (status, Some(error)), "{user:?}: {body}");

@@ -58,15 +58,32 @@ impl NoncentralHypergeometric {
         self.lo + self.log_weights.len() as u64 - 1
     }
 
-    fn moments(&self, t: f64, x: u64) -> Moments {
-        let max = self.log_weights.iter().enumerate().map(|(i, &l)| l + t * (self.lo + i as u64) as f64).fold(f64::NEG_INFINITY, f64::max);
-        let (mut s0, mut s1, mut s2, mut le0, mut le1, mut ge0, mut ge1) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-        for (i, &l) in self.log_weights.iter().enumerate() {
-            let k = (self.lo + i as u64) as f64;
-            let e = l + t * k - max;
-            if e < -745.0 {
-                continue;
+    /// Index of the largest tilted weight: ln w_k + t·k is concave in k (the hypergeometric
+    /// law is log-concave), so the first k whose next step goes down is found by bisection.
+    fn argmax(&self, t: f64) -> usize {
+        let lw = &self.log_weights;
+        let (mut lo, mut hi) = (0usize, lw.len() - 1);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if lw[mid + 1] - lw[mid] + t > 0.0 {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
+        }
+        lo
+    }
+
+    /// Only terms within e^−50 of the largest are summed (walking out from it; the rest are
+    /// below double rounding of the sums), so a wide support costs a few standard deviations.
+    fn moments(&self, t: f64, x: u64) -> Moments {
+        const CUTOFF: f64 = -50.0;
+        let top = self.argmax(t);
+        let tilted = |i: usize| self.log_weights[i] + t * (self.lo + i as u64) as f64;
+        let max = tilted(top);
+        let (mut s0, mut s1, mut s2, mut le0, mut le1, mut ge0, mut ge1) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let mut add = |i: usize, e: f64| {
+            let k = (self.lo + i as u64) as f64;
             let w = e.exp();
             s0 += w;
             s1 += w * k;
@@ -79,6 +96,20 @@ impl NoncentralHypergeometric {
                 ge0 += w;
                 ge1 += w * k;
             }
+        };
+        for i in top..self.log_weights.len() {
+            let e = tilted(i) - max;
+            if e < CUTOFF {
+                break;
+            }
+            add(i, e);
+        }
+        for i in (0..top).rev() {
+            let e = tilted(i) - max;
+            if e < CUTOFF {
+                break;
+            }
+            add(i, e);
         }
         let mean = s1 / s0;
         let (cdf_le, cdf_ge) = (le0 / s0, ge0 / s0);

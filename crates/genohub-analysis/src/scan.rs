@@ -13,9 +13,6 @@ use genohub_store::{Bin, Store, StoreError};
 use crate::error::Result;
 use crate::plan::ScanPlan;
 
-/// Ploidy assumed for a sample the callable rule makes hom-ref: the store keeps no per-sample
-/// ploidy, and gVCF reference blocks of diploid callers are diploid.
-pub const CALLABLE_PLOIDY: u64 = 2;
 
 /// Callable intervals of one bin by batch.
 struct CallableIndex<'a> {
@@ -31,9 +28,10 @@ impl<'a> CallableIndex<'a> {
         CallableIndex { by_batch }
     }
 
-    /// Same answer as [`Bin::callable`], without a linear search over batches.
-    fn covers(&self, batch: BatchId, column: u32, pos: u64) -> bool {
-        self.by_batch.get(&batch).is_some_and(|v| v.iter().any(|ivs| callable::covers(ivs, column, pos)))
+    /// Same answer as [`Bin::callable_ploidy`], without a linear search over batches: the
+    /// ploidy of the reference call (the gVCF block's), None where not callable.
+    fn ploidy(&self, batch: BatchId, column: u32, pos: u64) -> Option<u8> {
+        self.by_batch.get(&batch)?.iter().find_map(|ivs| callable::covering(ivs, column, pos)).map(Interval::ploidy)
     }
 }
 
@@ -59,8 +57,8 @@ impl Site<'_> {
     }
 
     /// Genotype counts of `group` at this site. Samples of a batch without a record here are
-    /// hom-ref (diploid: +2 to AN) where that batch's reference blocks cover the position, and
-    /// missing otherwise.
+    /// hom-ref where that batch's reference blocks cover the position (haploid ref, one
+    /// allele of AN, where the block was haploid), and missing otherwise.
     pub fn counts(&self, group: usize) -> GenotypeCounts {
         let g = &self.plan.groups[group];
         let mut c = GenotypeCounts::default();
@@ -78,11 +76,16 @@ impl Site<'_> {
                 continue;
             }
             for &(col, _) in &m.columns {
-                if self.ctx.callable.covers(batch, col, self.site.pos) {
-                    c.hom_ref += 1;
-                    c.an += CALLABLE_PLOIDY;
-                } else {
-                    c.missing += 1;
+                match self.ctx.callable.ploidy(batch, col, self.site.pos) {
+                    Some(1) => {
+                        c.hap_ref += 1;
+                        c.an += 1;
+                    }
+                    Some(p) => {
+                        c.hom_ref += 1;
+                        c.an += u64::from(p);
+                    }
+                    None => c.missing += 1,
                 }
             }
         }
@@ -172,8 +175,10 @@ impl Site<'_> {
                 }
                 None => {
                     for &(col, o) in &m.columns {
-                        if self.ctx.callable.covers(batch, col, self.site.pos) {
-                            out[o] = code::make(code::REF, code::REF, false);
+                        match self.ctx.callable.ploidy(batch, col, self.site.pos) {
+                            Some(1) => out[o] = code::make(code::REF, code::ABSENT, false),
+                            Some(_) => out[o] = code::make(code::REF, code::REF, false),
+                            None => {}
                         }
                     }
                 }

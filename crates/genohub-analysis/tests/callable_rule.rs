@@ -109,3 +109,38 @@ fn a_cohort_split_over_two_files_counts_like_the_single_file() {
     let pick: Vec<String> = ["SIM00003", "SIM00015", "SIM00025", "SIM00030"].iter().map(|s| s.to_string()).collect();
     assert_eq!(freq_rows(&whole, &[], SampleSource::Names(pick.clone())), freq_rows(&split, &[], SampleSource::Names(pick)));
 }
+
+#[test]
+fn a_haploid_reference_block_adds_one_allele_to_an() {
+    // M (a male's chrX): haploid blocks 1-99 and 101-1000 around its own haploid `1` at 100,
+    // nothing over 1001-1100. F: diploid blocks, 0/1 at 500 and 1/1 at 1050.
+    let dir = tempfile::tempdir().unwrap();
+    let m = gvcf(
+        "M",
+        "1\t1\t.\tA\t<NON_REF>\t.\t.\tEND=99\tGT\t0\n1\t100\t.\tC\tT,<NON_REF>\t50\t.\t.\tGT\t1\n1\t101\t.\tG\t<NON_REF>\t.\t.\tEND=1000\tGT\t0\n",
+    );
+    let f = gvcf(
+        "F",
+        "1\t1\t.\tA\t<NON_REF>\t.\t.\tEND=499\tGT\t0/0\n1\t500\t.\tC\tT,<NON_REF>\t50\t.\t.\tGT\t0/1\n1\t501\t.\tG\t<NON_REF>\t.\t.\tEND=1000\tGT\t0/0\n",
+    )
+    .replace("length=1000", "length=2000")
+        + "1\t1050\t.\tG\tA,<NON_REF>\t40\t.\t.\tGT\t1/1\n";
+    let m = m.replace("length=1000", "length=2000");
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    ingest(&store, &write(dir.path(), "m.g.vcf", &m), "c");
+    ingest(&store, &write(dir.path(), "f.g.vcf", &f), "c");
+    // (pos, AC, AN, hom_ref, het, hom_alt, missing, hap_ref, hap_alt)
+    let rows: Vec<_> =
+        freq_rows(&store, &[], SampleSource::All).into_iter().map(|r| (r.pos, r.ac, r.an, r.hom_ref, r.het, r.hom_alt, r.missing, r.hap_ref, r.hap_alt)).collect();
+    assert_eq!(
+        rows,
+        vec![
+            // 100: M `1` (AN 1); F covered → 0/0 (AN 2).
+            (100, 1, 3, 1, 0, 0, 0, 0, 1),
+            // 500: F 0/1; M's haploid block → `0`, one allele.
+            (500, 1, 3, 0, 1, 0, 0, 1, 0),
+            // 1050: F 1/1; M has no block there → missing.
+            (1050, 2, 2, 0, 0, 1, 1, 0, 0),
+        ]
+    );
+}

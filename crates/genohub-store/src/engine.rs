@@ -10,6 +10,9 @@ use crate::{cf, StoreError};
 pub struct Engine {
     db: DB,
     read_only: bool,
+    /// Bumped after every write touching the sample registry, so readers may keep decoded
+    /// sample records between writes (see `Store::samples`).
+    samples_generation: std::sync::atomic::AtomicU64,
 }
 
 /// Writes collected then applied atomically.
@@ -80,7 +83,7 @@ impl Engine {
                 StoreError::Engine(format!("opening {}: {msg}", path.display()))
             }
         })?;
-        Ok(Engine { db, read_only })
+        Ok(Engine { db, read_only, samples_generation: std::sync::atomic::AtomicU64::new(0) })
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -97,6 +100,11 @@ impl Engine {
 
     fn writable_handle(&self, name: &str) -> Result<&rocksdb::ColumnFamily, StoreError> {
         self.handle(name).ok_or_else(|| StoreError::Engine(format!("column family {name} is missing")))
+    }
+
+    /// Changes whenever the sample registry may have changed.
+    pub fn samples_generation(&self) -> u64 {
+        self.samples_generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn get(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
@@ -118,7 +126,13 @@ impl Engine {
         }
         let mut wo = WriteOptions::default();
         wo.set_sync(sync);
-        Ok(self.db.write_opt(wb, &wo)?)
+        let touches_samples = batch.ops.iter().any(|(cf, _, _)| *cf == cf::SAMPLES);
+        let written = self.db.write_opt(wb, &wo);
+        if touches_samples {
+            // Whatever the outcome: a failed write may still have changed something.
+            self.samples_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(written?)
     }
 
     /// Key/value pairs with `start <= key < end` (or to the end of the family).

@@ -12,6 +12,10 @@ const FORMAT_VERSION: &[u8] = b"genohub-store-1";
 pub struct Store {
     pub(crate) engine: Engine,
     root: PathBuf,
+    /// Decoded sample records and the registry generation they were read at: every query
+    /// resolves its samples, and decoding 10,000 records per request dominated a server's load
+    /// (benches/server_load.sh).
+    samples_kept: std::sync::Mutex<Option<(u64, std::sync::Arc<Vec<SampleRecord>>)>>,
 }
 
 fn json<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, StoreError> {
@@ -44,7 +48,7 @@ impl Store {
                 )))
             }
         }
-        let store = Store { engine, root: root.to_path_buf() };
+        let store = Store { engine, root: root.to_path_buf(), samples_kept: Default::default() };
         store.recover()?;
         store.recover_reads()?;
         Ok(store)
@@ -56,7 +60,7 @@ impl Store {
         if !db.join("CURRENT").exists() {
             return Err(StoreError::NotFound(format!("no genohub store at {} (run `genohub ingest` first)", root.display())));
         }
-        Ok(Store { engine: Engine::open(&db, true)?, root: root.to_path_buf() })
+        Ok(Store { engine: Engine::open(&db, true)?, root: root.to_path_buf(), samples_kept: Default::default() })
     }
 
     pub fn root(&self) -> &Path {
@@ -126,7 +130,17 @@ impl Store {
 
     /// Current samples in id order (replaced locations are not samples of their own).
     pub fn samples(&self) -> Result<Vec<SampleRecord>, StoreError> {
-        self.engine.scan(cf::SAMPLES, &[], None).map(|r| r.and_then(|(_, v)| json(&v, "sample record"))).collect()
+        // The generation is read before the scan: a write finishing meanwhile makes it stale.
+        let generation = self.engine.samples_generation();
+        if let Some((g, kept)) = &*self.samples_kept.lock().unwrap_or_else(|p| p.into_inner()) {
+            if *g == generation {
+                return Ok(kept.as_ref().clone());
+            }
+        }
+        let records: Vec<SampleRecord> =
+            self.engine.scan(cf::SAMPLES, &[], None).map(|r| r.and_then(|(_, v)| json(&v, "sample record"))).collect::<Result<_, _>>()?;
+        *self.samples_kept.lock().unwrap_or_else(|p| p.into_inner()) = Some((generation, std::sync::Arc::new(records.clone())));
+        Ok(records)
     }
 
     pub fn sample_by_name(&self, center: &str, name: &str) -> Result<Option<SampleRecord>, StoreError> {

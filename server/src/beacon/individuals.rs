@@ -50,7 +50,11 @@ pub fn parse_filters(ids: &[String]) -> Result<IndividualFilters, BeaconError> {
         }
         match id.split_once(':') {
             Some((prefix, code)) if prefix.eq_ignore_ascii_case("oncotree") && !code.is_empty() => f.cancer_types.push(code.to_ascii_uppercase()),
-            _ => return Err(bad(format!("unknown filter {id:?}: this beacon filters on sex (NCIT:C16576, NCIT:C20197) and cancer type (oncotree:CODE); see /filtering_terms"))),
+            _ => {
+                return Err(bad(format!(
+                    "unknown filter {id:?}: this beacon filters on sex (NCIT:C16576, NCIT:C20197) and cancer type (oncotree:CODE); see /filtering_terms"
+                )))
+            }
         }
     }
     f.rule().map_err(|e| bad(e.to_string()))?;

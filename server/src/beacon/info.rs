@@ -117,11 +117,11 @@ const CANCER_TYPES: [(&str, &str); 12] = [
 /// cohort rule.
 #[utoipa::path(get, path = "/beacon/v2/filtering_terms", tag = "beacon", responses((status = 200, body = Object, description = "beaconFilteringTermsResponse")))]
 pub async fn filtering_terms() -> Json<Value> {
-    let mut terms: Vec<Value> = super::individuals::SEX_TERMS
-        .iter()
-        .map(|(id, label, _)| json!({"type": "ontology", "id": id, "label": label, "scopes": ["individual"]}))
-        .collect();
-    terms.extend(CANCER_TYPES.iter().map(|(code, label)| json!({"type": "ontology", "id": format!("oncotree:{code}"), "label": label, "scopes": ["individual"]})));
+    let mut terms: Vec<Value> =
+        super::individuals::SEX_TERMS.iter().map(|(id, label, _)| json!({"type": "ontology", "id": id, "label": label, "scopes": ["individual"]})).collect();
+    terms.extend(
+        CANCER_TYPES.iter().map(|(code, label)| json!({"type": "ontology", "id": format!("oncotree:{code}"), "label": label, "scopes": ["individual"]})),
+    );
     Json(json!({
         "meta": meta::informational(&["individual"]),
         "response": {

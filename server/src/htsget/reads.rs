@@ -26,7 +26,11 @@ pub enum ReadSlice {
     /// `referenceName=*`: reads placed on no reference.
     Unmapped,
     /// 0-based half-open; `end` None runs to the contig's end.
-    Region { contig: String, start: u64, end: Option<u64> },
+    Region {
+        contig: String,
+        start: u64,
+        end: Option<u64>,
+    },
 }
 
 impl ReadSlice {
@@ -83,7 +87,11 @@ impl ReadSlice {
 /// Checks what can be refused before a ticket is issued: the format and the contig.
 pub fn check(access: &ReadFileAccess, slice: &ReadSlice) -> Result<(), HtsgetError> {
     if access.format != "bam" {
-        return Err(HtsgetError::unsupported_format(format!("the reads of {} are kept as {}; only BAM slices are served", access.sample, access.format.to_uppercase())));
+        return Err(HtsgetError::unsupported_format(format!(
+            "the reads of {} are kept as {}; only BAM slices are served",
+            access.sample,
+            access.format.to_uppercase()
+        )));
     }
     if let ReadSlice::Region { contig, .. } = slice {
         if !access.contigs.iter().any(|c| c == contig) {
