@@ -31,6 +31,7 @@ fn data_use_from_json<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DataUse,
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentEvent {
     /// The day the patient signed (or withdrew).
+    #[serde(with = "crate::iso_date")]
     pub date: Date,
     /// Which hospital recorded it.
     pub hospital: String,

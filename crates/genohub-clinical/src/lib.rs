@@ -15,6 +15,7 @@ pub mod csv_template;
 pub mod error;
 pub mod facts;
 pub mod input;
+pub mod iso_date;
 pub mod patient;
 pub mod phenopacket;
 pub mod record;

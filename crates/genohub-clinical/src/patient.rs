@@ -26,7 +26,7 @@ pub struct PatientRecord {
     pub registered: u64,
     /// Whether a linkage identifier was ever given (its pseudonym is in `patient_links`).
     pub linked: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "crate::iso_date::option", skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<Date>,
     /// When `genohub purge` erased the clinical data and genotypes (seconds since the epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]

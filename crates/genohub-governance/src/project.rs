@@ -74,7 +74,9 @@ pub struct Project {
     /// A clinical cohort rule (genohub-clinical syntax) narrowing the samples; none = all.
     pub cohort_rule: Option<String>,
     pub access: AccessLevel,
+    #[serde(with = "genohub_clinical::iso_date")]
     pub start: Date,
+    #[serde(with = "genohub_clinical::iso_date")]
     pub expires: Date,
     pub disclosure: DisclosureRules,
     /// The last recorded decision's state (submitted, approved, rejected, revoked).

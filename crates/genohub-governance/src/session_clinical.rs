@@ -26,7 +26,7 @@ pub struct PatientSummary {
     pub samples: usize,
     /// The consent in force today, described (None when none is).
     pub consent: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(with = "genohub_clinical::iso_date::option", skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<Date>,
     pub purged: bool,
 }
@@ -46,7 +46,7 @@ pub struct PatientView {
     pub pseudonym: String,
     pub hospitals: Vec<String>,
     pub consent: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(with = "genohub_clinical::iso_date::option", skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<Date>,
     pub purged: bool,
     pub samples: Vec<PatientSample>,

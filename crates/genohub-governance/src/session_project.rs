@@ -50,6 +50,7 @@ pub struct Approval {
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
     pub project: String,
+    #[serde(with = "genohub_clinical::iso_date")]
     pub on: Date,
     pub purpose: String,
     pub patients_included: usize,

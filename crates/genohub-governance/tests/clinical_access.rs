@@ -165,6 +165,10 @@ fn consent_and_withdrawal_are_recorded_by_the_clinicians_own_hospital() {
     assert_eq!(excluded.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), vec!["S4"]);
     let exclusions = fx.hub.operator().patients(None).unwrap();
     assert_eq!(exclusions.iter().filter(|p| p.withdrawn.is_some()).count(), 1);
+    let json = serde_json::to_value(&exclusions).unwrap();
+    assert!(json.as_array().unwrap().iter().any(|p| p["withdrawn"] == "2026-04-03"), "dates in JSON as YYYY-MM-DD: {json}");
+    let history = serde_json::to_value(doc2.consent_history(PatientSpec::local("H2", "Y-5")).unwrap()).unwrap();
+    assert_eq!(history[1]["date"], "2026-04-03", "{history}");
     let purge = forbidden(doc2.purge_withdrawn());
     assert!(purge.contains("operator"), "{purge}");
     forbidden(doc1.export_patients(&[]));
