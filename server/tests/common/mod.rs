@@ -85,7 +85,14 @@ impl Fixture {
 
     /// The hub over the store, as the server opens it (the store must not be served now).
     pub fn hub(&self) -> Hub {
-        let store = Store::open(&self.store_dir()).unwrap();
+        // A stopped server's last blocking tasks may still be closing the store for a moment.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let store = loop {
+            match Store::open(&self.store_dir()) {
+                Err(genohub_store::StoreError::Busy(_)) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                other => break other.unwrap(),
+            }
+        };
         let key = HubKey::load_or_generate(&genohub_keys::default_path(&self.store_dir()), true).unwrap();
         Hub::new(store, key).unwrap()
     }
