@@ -3,7 +3,8 @@
 # filled by +fill-tags) and `plink2 --freq` (pgen); `genohub freq` vs `bcftools +fill-tags` and
 # `plink2 --freq --geno-counts --hardy`. Reports wall and CPU seconds (user+sys, children
 # included) and genotype calls processed per CPU-second (sites x samples / CPU s).
-# Also the same on half of the samples (every second one: `-S`, `bcftools view -S`, `--keep`).
+# Also the same on half of the samples (every second one: `-S`, `bcftools view -S`, `--keep`),
+# and `freq` on 10 samples, whole cohort and its first 10,000 records.
 # Usage: [STORE=DIR/store] benches/analysis_vs_peers.sh [DIR=benches/out/n10000]
 # DIR must hold cohort.vcf.gz; cohort.bcf, cohort.pgen and a genohub store (STORE) are made
 # if absent. A store ingested by an older genohub is read as it is: make a new STORE to
@@ -56,6 +57,16 @@ read -r bhw bhc < <(run b_afdist_half "bcftools view -S $tmp/half.txt $dir/cohor
 read -r phw phc < <(run p_freq_half "plink2 --pfile $dir/cohort --keep $tmp/half.txt --freq --threads $threads --out $tmp/ph2")
 read -r phhw phhc < <(run p_hardy_half "plink2 --pfile $dir/cohort --keep $tmp/half.txt --freq --geno-counts --hardy --threads $threads --out $tmp/ph3")
 read -r fhw fhc < <(run g_freq_half "$G --store $store -q freq -S $tmp/half.txt -o $tmp/gh.freq")
+# A small subset: 10 samples (every 1,000th), on the whole cohort and on its first 10,000
+# records (a region ending at the 10,000th pvar record).
+bcftools query -l "$dir/cohort.bcf" | awk 'NR % 1000 == 1' > "$tmp/ten.txt"
+to_bp=$(grep -v '^#' "$dir/cohort.pvar" | awk -F'\t' 'NR == 10000 {print $2}')
+chrom=$(grep -v '^#' "$dir/cohort.pvar" | awk -F'\t' 'NR == 1 {print $1}')
+read -r tpw tpc < <(run p_freq_ten "plink2 --pfile $dir/cohort --keep $tmp/ten.txt --freq --geno-counts --hardy --threads $threads --out $tmp/pt")
+read -r tgw tgc < <(run g_freq_ten "$G --store $store -q freq -S $tmp/ten.txt -o $tmp/gt.freq")
+read -r spw spc < <(run p_freq_slice "plink2 --pfile $dir/cohort --keep $tmp/ten.txt --chr $chrom --from-bp 1 --to-bp $to_bp --freq --geno-counts --hardy --threads $threads --out $tmp/ps")
+read -r sgw sgc < <(run g_freq_slice "$G --store $store -q freq -S $tmp/ten.txt $chrom:1-$to_bp -o $tmp/gs.freq")
+slice_sites=$(tail -n +2 "$tmp/gs.freq" | wc -l)
 same_half=$(diff <(grep -E '^(PROB|DEV)_DIST' "$tmp/g_afdist_half.out") <(grep -E '^(PROB|DEV)_DIST' "$tmp/b_afdist_half.out") > /dev/null && echo identical || echo DIFFERENT)
 same=$(diff <(grep -E '^(PROB|DEV)_DIST' "$tmp/g_afdist.out") <(grep -E '^(PROB|DEV)_DIST' "$tmp/b_afdist.out") > /dev/null && echo identical || echo DIFFERENT)
 
@@ -74,4 +85,8 @@ printf '| bcftools view -S \| +fill-tags -t AF \| +af-dist (split BCF) | %s | %s
 printf '| plink2 --pfile --keep --freq | %s | %s | %s |\n' "$phw" "$phc" "$(rate "$phc" "$hcalls")"
 printf '| plink2 --pfile --keep --freq --geno-counts --hardy | %s | %s | %s |\n' "$phhw" "$phhc" "$(rate "$phhc" "$hcalls")"
 printf '| genohub freq -S | %s | %s | %s |\n' "$fhw" "$fhc" "$(rate "$fhc" "$hcalls")"
+printf '| plink2 --keep (10 samples) --freq --geno-counts --hardy | %s | %s | %s |\n' "$tpw" "$tpc" "$(rate "$tpc" $((10 * sites)))"
+printf '| genohub freq -S (10 samples) | %s | %s | %s |\n' "$tgw" "$tgc" "$(rate "$tgc" $((10 * sites)))"
+printf '| plink2 --keep (10) --from-bp 1 --to-bp %s --freq --geno-counts --hardy | %s | %s | %s |\n' "$to_bp" "$spw" "$spc" "$(rate "$spc" $((10 * slice_sites)))"
+printf '| genohub freq -S (10) %s:1-%s (%s sites) | %s | %s | %s |\n' "$chrom" "$to_bp" "$slice_sites" "$sgw" "$sgc" "$(rate "$sgc" $((10 * slice_sites)))"
 echo "PROB_DIST/DEV_DIST genohub vs bcftools: $same; on the half: $same_half"

@@ -28,6 +28,10 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// The hub key file (default: beside the store, as genohub-keys places it).
     pub key_file: Option<PathBuf>,
+    /// Governed calls (authentication, policy, the query, the audit append) run at once on the
+    /// blocking pool; further requests wait their turn in order. Unbounded, 64 concurrent
+    /// queries on two cores each took seconds and some timed out; bounded, they queue.
+    pub governed_concurrency: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -52,8 +56,20 @@ impl ServerConfig {
             reference: None,
             public_url: None,
             key_file: None,
+            governed_concurrency: default_governed_concurrency(),
         }
     }
+}
+
+/// `GENOHUB_GOVERNED_CONCURRENCY` when set, else two per core: one computing while another
+/// waits for its audit entry's sync (concurrent syncs are shared by RocksDB's group commit).
+/// Measured with benches/server_load.sh at 64 connections: 16 or 32 slots gave no more
+/// answers per second and a 3–8× worse p99 (threads competing for the cores).
+pub fn default_governed_concurrency() -> usize {
+    if let Some(n) = std::env::var("GENOHUB_GOVERNED_CONCURRENCY").ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0) {
+        return n;
+    }
+    2 * std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// `DIR.spool` next to the store directory `DIR`.

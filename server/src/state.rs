@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
 use genohub_governance::{Hub, Session};
 use genohub_keys::HubKey;
 use genohub_store::Store;
@@ -20,6 +22,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     pub jobs: JobQueue,
     pub config: Arc<ServerConfig>,
+    /// Bounds the governed calls running at once (`ServerConfig::governed_concurrency`).
+    pub governed_slots: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -41,7 +45,8 @@ impl AppState {
         let hub = Arc::new(setup(Hub::new(store, key)?));
         let jobs = JobQueue::open(&config.spool_dir, hub.clone(), config.reference.clone())
             .map_err(|e| anyhow::anyhow!("opening the job spool {}: {e}", config.spool_dir.display()))?;
-        Ok(AppState { hub, jobs, config: Arc::new(config) })
+        let governed_slots = Arc::new(Semaphore::new(config.governed_concurrency.max(1)));
+        Ok(AppState { hub, jobs, config: Arc::new(config), governed_slots })
     }
 
     /// Runs `f` in the session of the caller's token, off the async workers (governed calls
@@ -53,7 +58,9 @@ impl AppState {
     ) -> Result<T, ApiError> {
         let token = caller.token()?.to_string();
         let hub = self.hub.clone();
+        let slot = self.slot().await?;
         tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             let session = hub.authenticate(&token).map_err(ApiError::from)?;
             f(&session)
         })
@@ -74,7 +81,9 @@ impl AppState {
             Caller::Bearer(t) => Some(t.clone()),
         };
         let hub = self.hub.clone();
+        let slot = self.slot().await?;
         tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             let session = match &token {
                 Some(t) => hub.authenticate(t).map_err(ApiError::from)?,
                 None => hub.anonymous(),
@@ -83,6 +92,12 @@ impl AppState {
         })
         .await
         .map_err(|e| ApiError::internal("a governed call", e))?
+    }
+
+    /// Waits for a free governed-call slot (FIFO). Held by the blocking task until it ends, so
+    /// a request whose client went away still finishes (and is audited) before the slot frees.
+    async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        self.governed_slots.clone().acquire_owned().await.map_err(|e| ApiError::internal("the governed-call limit", e))
     }
 
     /// Store metadata that names no one (contig dictionary, genome builds), off the async

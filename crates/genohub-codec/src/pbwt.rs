@@ -524,10 +524,17 @@ impl SlotBits<'_> {
     /// read as 0/0 as in [`count_all`](Self::count_all).
     pub(crate) fn count<M: SampleMask>(&self, mask: &M) -> GenotypeCounts {
         let (mut het, mut hom_alt) = (0u64, 0u64);
-        for (k, &w) in self.0.iter().enumerate() {
-            let m = spread((mask.word(k / 2) >> (32 * (k % 2))) as u32);
-            het += u64::from(((w ^ w >> 1) & m).count_ones());
-            hom_alt += u64::from((w & w >> 1 & m).count_ones());
+        for (i, pair) in self.0.chunks(2).enumerate() {
+            let samples = mask.word(i);
+            // A small subset leaves most words empty: skip their spreading and popcounts.
+            if samples == 0 {
+                continue;
+            }
+            for (half, &w) in pair.iter().enumerate() {
+                let m = spread((samples >> (32 * half)) as u32);
+                het += u64::from(((w ^ w >> 1) & m).count_ones());
+                hom_alt += u64::from((w & w >> 1 & m).count_ones());
+            }
         }
         diploid_counts(mask.total(), het, hom_alt)
     }

@@ -17,6 +17,7 @@ use crate::facts_cache::CachedFacts;
 use crate::oncotree::OncoTree;
 use crate::principal::Principal;
 use crate::registry;
+use crate::scope_cache::ScopeCache;
 use crate::session::Session;
 use crate::token::token_hash;
 use crate::token::TokenRecord;
@@ -26,12 +27,14 @@ pub struct Hub {
     pub(crate) key: HubKey,
     pub(crate) audit: AuditLog,
     pub(crate) clock: Clock,
-    pub(crate) clinical: Box<dyn ClinicalSource>,
+    pub(crate) clinical: CachedFacts,
     pub(crate) oncotree: Option<OncoTree>,
     /// Serialises the check-then-remember of differencing protection and budgets.
     pub(crate) gate: std::sync::Mutex<()>,
     /// Bumped when a `clinical.write` call finishes: patient facts kept from before are stale.
     pub(crate) clinical_generation: Arc<AtomicU64>,
+    /// Consent scopes and the store's resolved samples, kept between calls.
+    pub(crate) scopes: ScopeCache,
 }
 
 impl Hub {
@@ -46,8 +49,18 @@ impl Hub {
         }
         let audit = AuditLog::new(&key);
         let generation = Arc::new(AtomicU64::new(0));
-        let clinical = Box::new(CachedFacts::new(Box::new(ClinicalRepository), generation.clone()));
-        Ok(Hub { store, key, audit, clock: Clock::System, clinical, oncotree: None, gate: std::sync::Mutex::new(()), clinical_generation: generation })
+        let clinical = CachedFacts::new(Box::new(ClinicalRepository), generation.clone());
+        Ok(Hub {
+            store,
+            key,
+            audit,
+            clock: Clock::System,
+            clinical,
+            oncotree: None,
+            gate: std::sync::Mutex::new(()),
+            clinical_generation: generation,
+            scopes: ScopeCache::default(),
+        })
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Hub {
@@ -56,13 +69,15 @@ impl Hub {
     }
 
     pub fn with_clinical(mut self, clinical: Box<dyn ClinicalSource>) -> Hub {
-        self.clinical = Box::new(CachedFacts::new(clinical, self.clinical_generation.clone()));
+        self.clinical = CachedFacts::new(clinical, self.clinical_generation.clone());
+        self.scopes.clear();
         self
     }
 
     /// DS consents then cover OncoTree subtypes of their disease (exact matches only without).
     pub fn with_oncotree(mut self, tree: OncoTree) -> Hub {
         self.oncotree = Some(tree);
+        self.scopes.clear();
         self
     }
 

@@ -90,8 +90,8 @@ impl<'h> Session<'h> {
         let store: &'h Store = &self.hub.store;
         self.run(Operation::Genotypes, project, params, |granted| {
             let reach = self.reach(Operation::Genotypes, granted, project)?;
-            let selection = match &reach.eligibility {
-                None => match self.group(&reach, samples, true)?.source {
+            let selection = match reach.eligibility() {
+                None => match self.group(&reach, samples, true)?.source() {
                     SampleSource::All => SampleSelection::All,
                     SampleSource::Names(n) => SampleSelection::Names(n),
                     cohort => {
@@ -103,7 +103,7 @@ impl<'h> Session<'h> {
                     if g.names.is_empty() {
                         return Err(GovernanceError::input("no sample to show"));
                     }
-                    SampleSelection::Names(g.names)
+                    SampleSelection::Names(g.names.to_vec())
                 }
             };
             let plan = store.plan_view(&ViewRequest { regions, samples: selection })?;

@@ -9,6 +9,7 @@ use genohub_duo::Purpose;
 use genohub_store::cf;
 use genohub_store::engine::Batch;
 
+use crate::clinical_source::ClinicalSource;
 use crate::disclosure_rules::DisclosureRules;
 use crate::error::{GovernanceError, Result};
 use crate::matrix::{Operation, Scope};
@@ -264,7 +265,7 @@ impl Session<'_> {
     }
 
     pub(crate) fn eligibility(&self, p: &Project, on: Date) -> Result<policy::Eligibility> {
-        let facts = self.hub.clinical.patient_facts(self.store(), &self.hub.key, on)?;
+        let facts = self.hub.clinical.shared(self.store(), &self.hub.key, on)?;
         let rule = match &p.cohort_rule {
             Some(r) => Some(self.hub.clinical.rule_samples(self.store(), &self.hub.key, r, on)?),
             None => None,

@@ -6,12 +6,13 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 
-use genohub_analysis::{AnalysisError, FreqRequest, SampleSource};
 use genohub_clinical::GenomicSampleRef;
-use genohub_store::{Region, SampleSelection, StoreStats};
+use genohub_store::{Region, StoreStats};
 
+use crate::clinical_source::ClinicalSource;
 use crate::error::{GovernanceError, Result};
 use crate::matrix::Operation;
+use crate::resolved_freq::freq_resolved;
 use crate::session::{Done, Session};
 
 /// Clinical filters a public query may use: exact OncoTree codes of the patient's diseases
@@ -59,17 +60,14 @@ impl Session<'_> {
     /// returns a sample excluded by a withdrawal); the answer is one bit.
     pub fn variant_exists(&self, region: Region, query: serde_json::Value, matches: impl Fn(u64, &str, &str) -> bool) -> Result<bool> {
         self.run(Operation::Exists, None, json!({"variant": query, "region": region.to_string()}), |_| {
-            let req = FreqRequest { regions: vec![region], samples: SampleSource::All };
+            let all = self.hub.scopes.all_samples(self.store())?;
             let mut found = false;
-            let result = genohub_analysis::freq(self.store(), &req, |row| {
-                found |= row.ac > 0 && matches(row.pos, &row.reference, &row.alternate);
-                Ok(())
-            });
-            match result {
-                Ok(_) => {}
-                // A store without samples has no individual carrying anything.
-                Err(AnalysisError::Input(m)) if m.contains("selects no samples") => {}
-                Err(e) => return Err(e.into()),
+            // A store without samples has no individual carrying anything.
+            if !all.samples.is_empty() {
+                freq_resolved(self.store(), &all, &[region], |row| {
+                    found |= row.ac > 0 && matches(row.pos, &row.reference, &row.alternate);
+                    Ok(())
+                })?;
             }
             Ok((found, Done::size(1)))
         })
@@ -81,21 +79,17 @@ impl Session<'_> {
     pub fn individuals_exist(&self, filters: &IndividualFilters) -> Result<bool> {
         self.run(Operation::Exists, None, json!({"individuals": filters}), |_| {
             let store = self.store();
-            let present: BTreeSet<GenomicSampleRef> = store
-                .resolve_samples(&SampleSelection::All)
-                .map(|r| r.samples.into_iter().map(|s| GenomicSampleRef { center: s.center, name: s.name }).collect())
+            let present: BTreeSet<GenomicSampleRef> = self
+                .hub
+                .scopes
+                .all_samples(store)
+                .map(|r| r.samples.iter().map(|s| GenomicSampleRef { center: s.center.clone(), name: s.name.clone() }).collect())
                 .unwrap_or_default();
             let Some(rule) = filters.rule()? else { return Ok((!present.is_empty(), Done::size(1))) };
             let today = self.hub.clock.today();
             let selected = self.hub.clinical.rule_samples(store, &self.hub.key, &rule, today)?;
-            let consenting: BTreeSet<GenomicSampleRef> = self
-                .hub
-                .clinical
-                .patient_facts(store, &self.hub.key, today)?
-                .into_iter()
-                .filter(|p| !p.withdrawn && p.consent.is_some())
-                .flat_map(|p| p.samples)
-                .collect();
+            let facts = self.hub.clinical.shared(store, &self.hub.key, today)?;
+            let consenting: BTreeSet<&GenomicSampleRef> = facts.iter().filter(|p| !p.withdrawn && p.consent.is_some()).flat_map(|p| p.samples.iter()).collect();
             let found = selected.iter().any(|s| present.contains(s) && consenting.contains(s));
             Ok((found, Done::size(1)))
         })

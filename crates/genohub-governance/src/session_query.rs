@@ -3,16 +3,19 @@
 //! budget, answered through disclosure control, audited.
 
 use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::json;
 
-use genohub_analysis::{AfDist, AfDistRequest, AssocRequest, FreqRequest, SampleSource};
+use genohub_analysis::{AfDist, AfDistRequest, AssocRequest, SampleSource};
 use genohub_clinical::GenomicSampleRef;
 use genohub_duo::Purpose;
 use genohub_store::engine::Batch;
-use genohub_store::{CohortDefinition, Region, SampleSelection, StoreError};
+use genohub_store::{CohortDefinition, Region, ResolvedSamples, SampleSelection, StoreError};
 
+use crate::clinical_source::ClinicalSource;
 use crate::cohort_spec::CohortSpec;
 use crate::disclosure::{Control, Count, DisclosedAfDist, DisclosedAssocRow, DisclosedFreqRow};
 use crate::error::{GovernanceError, Result};
@@ -21,22 +24,54 @@ use crate::matrix::{Operation, Scope};
 use crate::policy::{self, Eligibility};
 use crate::project::{AccessLevel, Project, ProjectStatus};
 use crate::registry;
+use crate::resolved_freq::freq_resolved;
 use crate::role::Role;
+use crate::scope_cache::{Freshness, ScopeKind, Scoped};
 use crate::session::{Done, Session};
 
 /// What a principal may count for one operation, and how its answers are controlled.
 pub(crate) struct Reach {
     pub control: Control,
     pub project: Option<Project>,
-    /// None: the operator's unrestricted view of the store.
-    pub eligibility: Option<Eligibility>,
+    /// None: the operator's unrestricted view of the store. Kept between calls (scope_cache).
+    pub scoped: Option<Arc<Scoped>>,
 }
 
-/// One group of a query, resolved within the reach.
+impl Reach {
+    /// The effective samples; None for the operator's unrestricted view.
+    pub fn eligibility(&self) -> Option<&Eligibility> {
+        self.scoped.as_deref().map(|s| &s.eligibility)
+    }
+}
+
+/// One group of a query, resolved within the reach. Cheap to clone: the whole scope's group is
+/// kept between calls.
+#[derive(Clone)]
 pub(crate) struct Group {
-    pub source: SampleSource,
-    pub names: Vec<String>,
-    pub print: Option<CohortPrint>,
+    /// What to read when the group is not scoped (the operator): a stored cohort, everyone.
+    unscoped: Option<SampleSource>,
+    /// The scoped group's samples, `CENTER/NAME`.
+    pub names: Arc<Vec<String>>,
+    pub print: Option<Arc<CohortPrint>>,
+    /// The samples already resolved, when known: analyses then skip resolving them again.
+    pub resolved: Option<Arc<ResolvedSamples>>,
+}
+
+impl Group {
+    pub fn source(&self) -> SampleSource {
+        match &self.unscoped {
+            Some(s) => s.clone(),
+            None => SampleSource::Names(self.names.to_vec()),
+        }
+    }
+
+    /// The group's samples, resolved (and refused, for unknown or withdrawn names).
+    pub fn resolve(&self, store: &genohub_store::Store) -> Result<Arc<ResolvedSamples>> {
+        match &self.resolved {
+            Some(r) => Ok(r.clone()),
+            None => Ok(Arc::new(genohub_analysis::resolve(store, &self.source())?)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,30 +97,48 @@ fn regions_json(regions: &[Region]) -> serde_json::Value {
 }
 
 impl Session<'_> {
+    /// What the data a scope is computed from looks like now; read before computing it.
+    fn freshness(&self) -> Result<Freshness> {
+        Ok(Freshness {
+            day: self.hub.clock.today(),
+            clinical: self.hub.clinical_generation.load(Ordering::SeqCst),
+            samples: self.store().engine().samples_generation(),
+            exclusions: self.store().exclusion_epoch()?,
+        })
+    }
+
     pub(crate) fn reach(&self, op: Operation, granted: Scope, project: Option<&str>) -> Result<Reach> {
         let today = self.hub.clock.today();
         match granted {
-            Scope::All => Ok(Reach { control: Control::None, project: None, eligibility: None }),
+            Scope::All => Ok(Reach { control: Control::None, project: None, scoped: None }),
             Scope::ClinicalConsent => {
-                let facts = self.hub.clinical.patient_facts(self.store(), &self.hub.key, today)?;
-                let is_a = self.hub.is_a();
-                Ok(Reach { control: Control::None, project: None, eligibility: Some(policy::eligible(&facts, &Purpose::clinical_care(), today, None, &is_a)) })
+                let scoped = self.hub.scopes.scope(ScopeKind::ClinicalConsent, self.freshness()?, || {
+                    let facts = self.hub.clinical.shared(self.store(), &self.hub.key, today)?;
+                    let is_a = self.hub.is_a();
+                    Ok(policy::eligible(&facts, &Purpose::clinical_care(), today, None, &is_a))
+                })?;
+                Ok(Reach { control: Control::None, project: None, scoped: Some(scoped) })
             }
             Scope::OwnOrg => {
                 // A clinician's own patients: registered by this hospital, not withdrawn.
-                let facts = self.hub.clinical.patient_facts(self.store(), &self.hub.key, today)?;
-                let mut e = Eligibility::default();
-                for p in facts.iter().filter(|p| !p.withdrawn && p.hospitals.contains(&self.principal.org)) {
-                    for s in &p.samples {
-                        e.samples.insert(s.clone());
-                        e.owner.insert(s.clone(), p.pseudonym.clone());
+                let org = &self.principal.org;
+                let scoped = self.hub.scopes.scope(ScopeKind::OwnOrg(org.clone()), self.freshness()?, || {
+                    let facts = self.hub.clinical.shared(self.store(), &self.hub.key, today)?;
+                    let mut e = Eligibility::default();
+                    for p in facts.iter().filter(|p| !p.withdrawn && p.hospitals.contains(org)) {
+                        for s in &p.samples {
+                            e.samples.insert(s.clone());
+                            e.owner.insert(s.clone(), p.pseudonym.clone());
+                        }
                     }
-                }
-                Ok(Reach { control: Control::None, project: None, eligibility: Some(e) })
+                    Ok(e)
+                })?;
+                Ok(Reach { control: Control::None, project: None, scoped: Some(scoped) })
             }
             Scope::Project => {
                 let id = project
                     .ok_or_else(|| GovernanceError::forbidden(format!("a researcher may {} only inside an approved project (give the project)", op.name())))?;
+                let fresh = self.freshness()?;
                 let p = registry::project(self.store().engine(), id)?;
                 let p = match p {
                     Some(p) if p.owner_org == self.principal.org && p.members.contains(&self.principal.user) => p,
@@ -101,8 +154,9 @@ impl Session<'_> {
                 if op == Operation::Genotypes && p.access != AccessLevel::Record {
                     return Err(GovernanceError::forbidden(format!("project {id} has aggregate access only")));
                 }
-                let e = self.eligibility(&p, today)?;
-                Ok(Reach { control: Control::Rules(p.disclosure), project: Some(p), eligibility: Some(e) })
+                // Keyed by the whole record: any change to the project is a new scope.
+                let scoped = self.hub.scopes.scope(ScopeKind::Project(Box::new(p.clone())), fresh, || self.eligibility(&p, today))?;
+                Ok(Reach { control: Control::Rules(p.disclosure), project: Some(p), scoped: Some(scoped) })
             }
             Scope::Denied => Err(GovernanceError::forbidden(format!("a {} may not {}", self.principal.role, op.name()))),
         }
@@ -113,40 +167,74 @@ impl Session<'_> {
     /// the answer never says which samples were left out.
     pub(crate) fn group(&self, reach: &Reach, spec: &CohortSpec, strict: bool) -> Result<Group> {
         let store = self.store();
-        let today = self.hub.clock.today();
-        // A rule (given, or a stored rule cohort) is evaluated by the clinical source, today.
-        let rule_names = |rule: &str| -> Result<Vec<String>> {
-            let wanted = self.hub.clinical.rule_samples(store, &self.hub.key, rule, today)?;
-            let present = store.resolve_samples(&SampleSelection::All)?;
-            Ok(present
-                .samples
-                .iter()
-                .map(|s| GenomicSampleRef { center: s.center.clone(), name: s.name.clone() })
-                .filter(|s| wanted.contains(s))
-                .map(|s| qualified(&s))
-                .collect())
-        };
-        let cohort_source = |name: &str| -> Result<SampleSource> {
-            match store.cohort(name)?.map(|c| c.definition) {
-                Some(CohortDefinition::Rule(rule)) => Ok(SampleSource::Names(rule_names(&rule)?)),
-                _ => Ok(SampleSource::Cohort(name.to_string())),
+        if let (Some(scoped), CohortSpec::Everyone) = (&reach.scoped, spec) {
+            // The whole scope: computed once per scope (it is what Beacon counts and variant
+            // lookups ask every time), then shared.
+            if let Some(g) = scoped.everyone.get() {
+                return Ok(g.clone());
             }
-        };
-        let Some(e) = &reach.eligibility else {
-            let source = match spec {
-                CohortSpec::Everyone => SampleSource::All,
-                CohortSpec::Cohort(c) => cohort_source(c)?,
-                CohortSpec::Samples(n) => SampleSource::Names(n.clone()),
-                CohortSpec::Rule(r) => SampleSource::Names(rule_names(r)?),
+            let mut g = self.scoped_group(reach, &scoped.eligibility, spec, strict)?;
+            // Resolved in the store's column order (a scan plan sorts its columns on every
+            // call; presorted that is linear). An empty group stays unresolved, so the
+            // analysis refuses it as before.
+            let all = self.hub.scopes.all_samples(store)?;
+            let members: std::collections::HashSet<&str> = g.names.iter().map(String::as_str).collect();
+            let ordered: Vec<String> = all.samples.iter().map(|s| format!("{}/{}", s.center, s.name)).filter(|q| members.contains(q.as_str())).collect();
+            g.resolved = if !ordered.is_empty() && ordered.len() == all.samples.len() {
+                Some(all.clone())
+            } else {
+                genohub_analysis::resolve(store, &SampleSource::Names(ordered)).ok().map(Arc::new)
             };
-            return Ok(Group { source, names: Vec::new(), print: None });
-        };
+            let _ = scoped.everyone.set(g.clone());
+            return Ok(g);
+        }
+        match reach.eligibility() {
+            Some(e) => self.scoped_group(reach, e, spec, strict),
+            None => {
+                let (source, resolved) = match spec {
+                    CohortSpec::Everyone => {
+                        let all = self.hub.scopes.all_samples(store)?;
+                        (SampleSource::All, (!all.samples.is_empty()).then_some(all))
+                    }
+                    CohortSpec::Cohort(c) => (self.cohort_source(c)?, None),
+                    CohortSpec::Samples(n) => (SampleSource::Names(n.clone()), None),
+                    CohortSpec::Rule(r) => (SampleSource::Names(self.rule_names(r)?), None),
+                };
+                Ok(Group { unscoped: Some(source), names: Arc::new(Vec::new()), print: None, resolved })
+            }
+        }
+    }
+
+    /// A rule (given, or a stored rule cohort), evaluated by the clinical source today: the
+    /// store's current samples it selects.
+    fn rule_names(&self, rule: &str) -> Result<Vec<String>> {
+        let wanted = self.hub.clinical.rule_samples(self.store(), &self.hub.key, rule, self.hub.clock.today())?;
+        let present = self.hub.scopes.all_samples(self.store())?;
+        Ok(present
+            .samples
+            .iter()
+            .map(|s| GenomicSampleRef { center: s.center.clone(), name: s.name.clone() })
+            .filter(|s| wanted.contains(s))
+            .map(|s| qualified(&s))
+            .collect())
+    }
+
+    fn cohort_source(&self, name: &str) -> Result<SampleSource> {
+        match self.store().cohort(name)?.map(|c| c.definition) {
+            Some(CohortDefinition::Rule(rule)) => Ok(SampleSource::Names(self.rule_names(&rule)?)),
+            _ => Ok(SampleSource::Cohort(name.to_string())),
+        }
+    }
+
+    fn scoped_group(&self, reach: &Reach, e: &Eligibility, spec: &CohortSpec, strict: bool) -> Result<Group> {
+        let store = self.store();
+        let today = self.hub.clock.today();
         let refs = |r: genohub_store::ResolvedSamples| -> BTreeSet<GenomicSampleRef> {
             r.samples.into_iter().map(|s| GenomicSampleRef { center: s.center, name: s.name }).collect()
         };
         let wanted: BTreeSet<GenomicSampleRef> = match spec {
             CohortSpec::Everyone => e.samples.clone(),
-            CohortSpec::Cohort(c) => refs(genohub_analysis::resolve(store, &cohort_source(c)?)?),
+            CohortSpec::Cohort(c) => refs(genohub_analysis::resolve(store, &self.cohort_source(c)?)?),
             CohortSpec::Samples(n) => refs(store.resolve_samples(&SampleSelection::Names(n.clone())).map_err(|e| GovernanceError::input(e.to_string()))?),
             CohortSpec::Rule(r) => self.hub.clinical.rule_samples(store, &self.hub.key, r, today)?,
         };
@@ -159,14 +247,16 @@ impl Session<'_> {
                 return Err(GovernanceError::forbidden(format!("sample {} is not one of {whose}", qualified(outside))));
             }
         }
-        let present = refs(store.resolve_samples(&SampleSelection::All)?);
-        let chosen: Vec<&GenomicSampleRef> = wanted.iter().filter(|s| e.samples.contains(*s) && present.contains(*s)).collect();
+        let all = self.hub.scopes.all_samples(store)?;
+        let present: std::collections::HashSet<(&str, &str)> = all.samples.iter().map(|s| (s.center.as_str(), s.name.as_str())).collect();
+        let chosen: Vec<&GenomicSampleRef> =
+            wanted.iter().filter(|s| e.samples.contains(*s) && present.contains(&(s.center.as_str(), s.name.as_str()))).collect();
         let print = CohortPrint::of(e.individuals(chosen.iter().copied()));
         let names: Vec<String> = chosen.iter().map(|s| qualified(s)).collect();
         if names.is_empty() && reach.project.is_none() {
             return Err(GovernanceError::input("the cohort has no sample you may read"));
         }
-        Ok(Group { source: SampleSource::Names(names.clone()), names, print: Some(print) })
+        Ok(Group { unscoped: None, names: Arc::new(names), print: Some(Arc::new(print)), resolved: None })
     }
 
     /// A project's gate: budget (every attempt counts), minimum cohort, differencing. The
@@ -186,7 +276,7 @@ impl Session<'_> {
         let verdict = (|| {
             let mut earlier: Vec<&CohortPrint> = Vec::new();
             for g in groups {
-                let print = g.print.as_ref().expect("scoped groups have a print");
+                let print: &CohortPrint = g.print.as_deref().expect("scoped groups have a print");
                 if print.len() < rules.min_cohort as usize {
                     return Err(GovernanceError::refused(format!("the cohort is smaller than project {}'s minimum of {} individuals", p.id, rules.min_cohort)));
                 }
@@ -203,7 +293,7 @@ impl Session<'_> {
         })();
         if verdict.is_ok() {
             for g in groups {
-                history::remember(&mut b, &p.id, g.print.as_ref().expect("scoped groups have a print"));
+                history::remember(&mut b, &p.id, g.print.as_deref().expect("scoped groups have a print"));
             }
         }
         engine.write(b, true)?;
@@ -217,7 +307,7 @@ impl Session<'_> {
             self.gate(&reach, &[&g])?;
             let size = match &g.print {
                 Some(p) => CohortSize { samples: reach.control.count(g.names.len() as u64), individuals: Some(reach.control.count(p.len() as u64)) },
-                None => CohortSize { samples: Count::Exact(genohub_analysis::resolve(self.store(), &g.source)?.samples.len() as u64), individuals: None },
+                None => CohortSize { samples: Count::Exact(g.resolve(self.store())?.samples.len() as u64), individuals: None },
             };
             Ok((size, Done::size(1)))
         })
@@ -236,8 +326,8 @@ impl Session<'_> {
             let reach = self.reach(op, granted, project)?;
             let g = self.group(&reach, cohort, false)?;
             self.gate(&reach, &[&g])?;
-            let req = FreqRequest { regions, samples: g.source };
-            let n = genohub_analysis::freq(self.store(), &req, |row| out.push(DisclosedFreqRow::new(row, &reach.control)))?;
+            let samples = g.resolve(self.store())?;
+            let n = freq_resolved(self.store(), &samples, &regions, |row| out.push(DisclosedFreqRow::new(row, &reach.control)))?;
             Ok((n, Done::size(n)))
         })?;
         out.finish()?;
@@ -271,7 +361,7 @@ impl Session<'_> {
             let reach = self.reach(Operation::AfDist, granted, project)?;
             let g = self.group(&reach, cohort, false)?;
             self.gate(&reach, &[&g])?;
-            req.samples = g.source;
+            req.samples = g.source();
             let d = genohub_analysis::afdist(self.store(), &req)?;
             let disclosed = DisclosedAfDist::new(&d, &reach.control);
             let exact = (reach.control == Control::None).then_some(d);
@@ -304,8 +394,8 @@ impl Session<'_> {
                 }
             }
             self.gate(&reach, &[&case_group, &control_group])?;
-            req.cases = case_group.source;
-            req.controls = control_group.source;
+            req.cases = case_group.source();
+            req.controls = control_group.source();
             let n = genohub_analysis::assoc(self.store(), &req, |row| out.push(DisclosedAssocRow::new(row, &reach.control)))?;
             Ok((n, Done::size(n)))
         })?;

@@ -40,7 +40,7 @@ impl Session<'_> {
             if store.exclusions()?.contains_key(&key) {
                 return Err(GovernanceError::NotFound(format!("no read data for sample {sample}")));
             }
-            if let Some(e) = &reach.eligibility {
+            if let Some(e) = reach.eligibility() {
                 let g = GenomicSampleRef { center: record.center.clone(), name: record.name.clone() };
                 if !e.samples.contains(&g) {
                     let whose = match &reach.project {

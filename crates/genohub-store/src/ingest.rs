@@ -403,7 +403,7 @@ impl Store {
                 }
             };
             manifest.samples.push(record.id);
-            b.put(cf::SAMPLES, &keys::u32_key(record.id), &to_json(&record));
+            b.put(cf::SAMPLES, &keys::u32_key(record.id), &crate::sample_record_codec::encode(&record));
         }
         b.put(cf::META, b"next_sample", &next_sample.to_be_bytes());
         for name in &contigs.changed {

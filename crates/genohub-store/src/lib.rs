@@ -20,6 +20,7 @@ pub mod manifest;
 pub mod merge;
 pub mod purge;
 pub mod reads;
+pub mod sample_record_codec;
 pub mod select;
 pub mod stats;
 pub mod store;

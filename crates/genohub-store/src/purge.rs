@@ -152,7 +152,7 @@ impl Store {
         };
         for s in &samples {
             if let Some(updated) = repoint(s, old, new_id, &new_column) {
-                commit.put(cf::SAMPLES, &keys::u32_key(s.id), &to_json(&updated));
+                commit.put(cf::SAMPLES, &keys::u32_key(s.id), &crate::sample_record_codec::encode(&updated));
             }
         }
         // The old batch becomes invisible now and is deleted below, or by the next open.

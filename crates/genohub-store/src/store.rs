@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::engine::{Batch, Engine};
 use crate::keys::{self, BatchId, ContigId};
 use crate::manifest::{BatchManifest, BatchStatus, ContigRecord, SampleRecord};
-use crate::{cf, StoreError};
+use crate::{cf, sample_record_codec, StoreError};
 
 const FORMAT_VERSION: &[u8] = b"genohub-store-1";
 
@@ -137,8 +137,11 @@ impl Store {
                 return Ok(kept.as_ref().clone());
             }
         }
-        let records: Vec<SampleRecord> =
-            self.engine.scan(cf::SAMPLES, &[], None).map(|r| r.and_then(|(_, v)| json(&v, "sample record"))).collect::<Result<_, _>>()?;
+        let mut records: Vec<SampleRecord> = Vec::new();
+        self.engine.for_each(cf::SAMPLES, &[], None, |_, v| {
+            records.push(sample_record_codec::decode(v)?);
+            Ok(())
+        })?;
         *self.samples_kept.lock().unwrap_or_else(|p| p.into_inner()) = Some((generation, std::sync::Arc::new(records.clone())));
         Ok(records)
     }
@@ -148,7 +151,7 @@ impl Store {
             return Ok(None);
         };
         let id = keys::decode_u32(&id).ok_or_else(|| StoreError::Corrupt("sample name index".into()))?;
-        self.engine.get(cf::SAMPLES, &keys::u32_key(id))?.map(|v| json(&v, "sample record")).transpose()
+        self.engine.get(cf::SAMPLES, &keys::u32_key(id))?.map(|v| sample_record_codec::decode(&v)).transpose()
     }
 
     pub fn contigs(&self) -> Result<Vec<ContigRecord>, StoreError> {

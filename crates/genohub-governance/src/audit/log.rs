@@ -19,7 +19,9 @@ pub const CHECKPOINT_EVERY: u64 = 256;
 /// Appends entries under one lock per process (RocksDB allows one writing process).
 pub struct AuditLog {
     signing: SigningKey,
-    lock: Mutex<()>,
+    /// Orders appends; holds the (seq, hash) of the last entry this process wrote, so an append
+    /// does not read and parse the stored head again (None: not known yet, read it).
+    lock: Mutex<Option<(u64, String)>>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> GovernanceError {
@@ -28,7 +30,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> GovernanceError {
 
 impl AuditLog {
     pub fn new(key: &HubKey) -> AuditLog {
-        AuditLog { signing: SigningKey::from_bytes(&key.derive("audit-signing")), lock: Mutex::new(()) }
+        AuditLog { signing: SigningKey::from_bytes(&key.derive("audit-signing")), lock: Mutex::new(None) }
     }
 
     pub fn public_key(&self) -> VerifyingKey {
@@ -67,14 +69,22 @@ impl AuditLog {
     }
 
     fn append_in_order(&self, engine: &Engine, mut entry: AuditEntry, mut batch: Batch, now: OffsetDateTime) -> Result<u64> {
-        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let head = AuditLog::head(engine)?;
-        if let Some(h) = &head {
-            if h.public_key != hex::encode(self.public_key().as_bytes()) {
-                return Err(GovernanceError::Corrupt("the audit log was signed with another hub key: this key file does not belong to this store".into()));
+        let mut last = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let (seq, prev) = match last.take() {
+            Some((seq, hash)) => (seq + 1, hash),
+            None => {
+                let head = AuditLog::head(engine)?;
+                if let Some(h) = &head {
+                    if h.public_key != hex::encode(self.public_key().as_bytes()) {
+                        return Err(GovernanceError::Corrupt(
+                            "the audit log was signed with another hub key: this key file does not belong to this store".into(),
+                        ));
+                    }
+                }
+                head.map_or((1, GENESIS.to_string()), |h| (h.seq + 1, h.hash))
             }
-        }
-        let (seq, prev) = head.map_or((1, GENESIS.to_string()), |h| (h.seq + 1, h.hash));
+        };
+        // From here `last` is None: a failed write leaves the head to be read again.
         entry.seq = seq;
         entry.prev = prev;
         entry.time = rfc3339(now);
@@ -87,6 +97,7 @@ impl AuditLog {
             batch.put(cf::AUDIT, &checkpoint_key(seq), &signed);
         }
         engine.write(batch, false)?;
+        *last = Some((seq, hash));
         Ok(seq)
     }
 
