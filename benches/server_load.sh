@@ -8,6 +8,7 @@
 # Every request is authenticated, authorised and audited (one signed, hash-chained entry,
 # synchronously written) as in production. Prints p50/p99 latency, requests/s and errors.
 # Usage: benches/server_load.sh [DIR=benches/out/n10000]   (DIR holds cohort.bcf)
+#   GENOHUB_GOVERNED_CONCURRENCY=N (passed to the server) sets how many governed calls run at once.
 # Needs: release genohub (cargo build --release -p genohub), bcftools, wrk (apt-get install wrk).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -63,8 +63,9 @@ impl ServerConfig {
 
 /// `GENOHUB_GOVERNED_CONCURRENCY` when set, else two per core: one computing while another
 /// waits for its audit entry's sync (concurrent syncs are shared by RocksDB's group commit).
-/// Measured with benches/server_load.sh at 64 connections: 16 or 32 slots gave no more
-/// answers per second and a 3–8× worse p99 (threads competing for the cores).
+/// Measured with benches/server_load.sh (Beacon counts, 64 connections, two cores): 4, 8 and
+/// 16 slots gave the same answers/s and p99 within noise, 4 the least CPU per answer; 32
+/// under other load a several times worse p99 (threads competing for the cores).
 pub fn default_governed_concurrency() -> usize {
     if let Some(n) = std::env::var("GENOHUB_GOVERNED_CONCURRENCY").ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0) {
         return n;

@@ -37,7 +37,7 @@ impl ScanPlan {
     /// Plans a scan of `regions` (none = whole store) over sample groups (e.g. one cohort, or
     /// cases and controls). Sites are those of batches holding a selected sample.
     pub fn new(store: &Store, groups: &[&ResolvedSamples], regions: &[Region]) -> Result<ScanPlan> {
-        let widths: HashMap<BatchId, u32> = store.committed_batches()?.iter().map(|m| (m.id, m.samples.len() as u32)).collect();
+        let widths: HashMap<BatchId, u32> = store.committed_batches_shared()?.iter().map(|m| (m.id, m.samples.len() as u32)).collect();
         let mut out_groups = Vec::with_capacity(groups.len());
         let mut batches = BTreeSet::new();
         for g in groups {

@@ -108,11 +108,17 @@ impl Session<'_> {
     }
 
     pub(crate) fn reach(&self, op: Operation, granted: Scope, project: Option<&str>) -> Result<Reach> {
-        let today = self.hub.clock.today();
+        if granted == Scope::All {
+            return Ok(Reach { control: Control::None, project: None, scoped: None });
+        }
+        // One reading of the day for the key and the computation (a scope computed just before
+        // midnight must not be kept under the next day).
+        let fresh = self.freshness()?;
+        let today = fresh.day;
         match granted {
             Scope::All => Ok(Reach { control: Control::None, project: None, scoped: None }),
             Scope::ClinicalConsent => {
-                let scoped = self.hub.scopes.scope(ScopeKind::ClinicalConsent, self.freshness()?, || {
+                let scoped = self.hub.scopes.scope(ScopeKind::ClinicalConsent, fresh, || {
                     let facts = self.hub.clinical.shared(self.store(), &self.hub.key, today)?;
                     let is_a = self.hub.is_a();
                     Ok(policy::eligible(&facts, &Purpose::clinical_care(), today, None, &is_a))
@@ -122,7 +128,7 @@ impl Session<'_> {
             Scope::OwnOrg => {
                 // A clinician's own patients: registered by this hospital, not withdrawn.
                 let org = &self.principal.org;
-                let scoped = self.hub.scopes.scope(ScopeKind::OwnOrg(org.clone()), self.freshness()?, || {
+                let scoped = self.hub.scopes.scope(ScopeKind::OwnOrg(org.clone()), fresh, || {
                     let facts = self.hub.clinical.shared(self.store(), &self.hub.key, today)?;
                     let mut e = Eligibility::default();
                     for p in facts.iter().filter(|p| !p.withdrawn && p.hospitals.contains(org)) {
@@ -138,7 +144,6 @@ impl Session<'_> {
             Scope::Project => {
                 let id = project
                     .ok_or_else(|| GovernanceError::forbidden(format!("a researcher may {} only inside an approved project (give the project)", op.name())))?;
-                let fresh = self.freshness()?;
                 let p = registry::project(self.store().engine(), id)?;
                 let p = match p {
                     Some(p) if p.owner_org == self.principal.org && p.members.contains(&self.principal.user) => p,

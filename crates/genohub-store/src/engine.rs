@@ -13,6 +13,8 @@ pub struct Engine {
     /// Bumped after every write touching the sample registry, so readers may keep decoded
     /// sample records between writes (see `Store::samples`).
     samples_generation: std::sync::atomic::AtomicU64,
+    /// The same for batch manifests (`Store::committed_batches_shared`).
+    batches_generation: std::sync::atomic::AtomicU64,
 }
 
 /// Writes collected then applied atomically.
@@ -91,7 +93,7 @@ impl Engine {
                 StoreError::Engine(format!("opening {}: {msg}", path.display()))
             }
         })?;
-        Ok(Engine { db, read_only, samples_generation: std::sync::atomic::AtomicU64::new(0) })
+        Ok(Engine { db, read_only, samples_generation: std::sync::atomic::AtomicU64::new(0), batches_generation: std::sync::atomic::AtomicU64::new(0) })
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -115,6 +117,11 @@ impl Engine {
         self.samples_generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Changes whenever a batch manifest may have changed.
+    pub fn batches_generation(&self) -> u64 {
+        self.batches_generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn get(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         match self.handle(cf) {
             Some(h) => Ok(self.db.get_cf(h, key)?),
@@ -135,10 +142,14 @@ impl Engine {
         let mut wo = WriteOptions::default();
         wo.set_sync(sync);
         let touches_samples = batch.ops.iter().any(|(cf, _, _)| *cf == cf::SAMPLES);
+        let touches_batches = batch.ops.iter().any(|(cf, _, _)| *cf == cf::BATCHES);
         let written = self.db.write_opt(wb, &wo);
+        // Whatever the outcome: a failed write may still have changed something.
         if touches_samples {
-            // Whatever the outcome: a failed write may still have changed something.
             self.samples_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        if touches_batches {
+            self.batches_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(written?)
     }

@@ -109,7 +109,7 @@ impl Store {
     /// Longest REF among the batches, so a scan starts early enough to catch a deletion that
     /// begins before the span and overlaps it.
     pub fn max_ref_len(&self, batches: &BTreeSet<BatchId>) -> Result<u64, StoreError> {
-        Ok(self.committed_batches()?.iter().filter(|m| batches.contains(&m.id)).flat_map(|m| m.max_ref_len.iter().map(|(_, l)| *l)).max().unwrap_or(1))
+        Ok(self.committed_batches_shared()?.iter().filter(|m| batches.contains(&m.id)).flat_map(|m| m.max_ref_len.iter().map(|(_, l)| *l)).max().unwrap_or(1))
     }
 
     /// Bins in [first, last] holding blocks of any wanted batch (keys only, no values read).

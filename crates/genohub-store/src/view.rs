@@ -39,7 +39,7 @@ impl Store {
     /// Checks the request and builds the output header.
     pub fn plan_view(&self, req: &ViewRequest) -> Result<ViewPlan, StoreError> {
         let contigs = self.contigs()?;
-        let manifests = self.committed_batches()?;
+        let manifests = self.committed_batches_shared()?;
         let resolved = self.resolve_samples(&req.samples)?;
         // Batches holding a selected sample; with no selection also sites-only batches. A batch
         // whose samples were all superseded (`--replace`) shows nothing.

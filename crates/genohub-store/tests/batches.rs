@@ -281,3 +281,24 @@ fn cohort_text_with(params: &CohortParams) -> String {
     genohub_sim::write_cohort_vcf(params, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
+
+#[test]
+fn kept_batch_manifests_follow_every_registry_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = cohort_text(10, 4);
+    let (a, b) = split_columns(&text, 4);
+    let (a, b) = (write(dir.path(), "a.vcf", &a), write(dir.path(), "b.vcf", &b));
+    let store = Store::open(&dir.path().join("s")).unwrap();
+    assert!(store.committed_batches_shared().unwrap().is_empty());
+    let first = ingest(&store, &a, "c");
+    let kept = store.committed_batches_shared().unwrap();
+    assert_eq!(kept.iter().map(|m| m.id).collect::<Vec<_>>(), vec![first.id]);
+    assert!(std::sync::Arc::ptr_eq(&kept, &store.committed_batches_shared().unwrap()), "unchanged registry: decoded once");
+    let second = ingest(&store, &b, "c");
+    assert_eq!(store.committed_batches_shared().unwrap().iter().map(|m| m.id).collect::<Vec<_>>(), vec![first.id, second.id]);
+    assert_eq!(store.committed_batches().unwrap().len(), 2);
+    // What a fresh handle reads from disk is what the kept list says.
+    drop(store);
+    let reopened = Store::open(&dir.path().join("s")).unwrap();
+    assert_eq!(reopened.committed_batches().unwrap().iter().map(|m| (m.id, m.samples.len())).collect::<Vec<_>>(), vec![(first.id, 4), (second.id, 6)]);
+}
