@@ -102,7 +102,13 @@ pub fn patient(store_dir: &Path, token: &Option<String>, cmd: PatientCommand) ->
                 println!("withdrawn\t{w}{}", if p.purged { " (purged)" } else { "" });
             }
             for s in &p.samples {
-                println!("sample\t{}/{}\t{}\t{}", s.center, s.name, s.sample_type, if s.in_store { "genomic data in store" } else { "genomic data not yet arrived" });
+                println!(
+                    "sample\t{}/{}\t{}\t{}",
+                    s.center,
+                    s.name,
+                    s.sample_type,
+                    if s.in_store { "genomic data in store" } else { "genomic data not yet arrived" }
+                );
             }
             println!("{}", serde_json::to_string_pretty(&p.phenopacket)?);
         }

@@ -76,9 +76,14 @@ pub fn intercept(cli: &Cli) -> Result<bool> {
             return Ok(false);
         }
         // These act through the governed session themselves (token or operator).
-        Command::Org(_) | Command::User(_) | Command::Token(_) | Command::Project(_) | Command::Audit(_) | Command::Patient(_) | Command::Consent(_) | Command::Purge(_) => {
-            return Ok(false)
-        }
+        Command::Org(_)
+        | Command::User(_)
+        | Command::Token(_)
+        | Command::Project(_)
+        | Command::Audit(_)
+        | Command::Patient(_)
+        | Command::Consent(_)
+        | Command::Purge(_) => return Ok(false),
         _ => bail!("this command runs only as the local operator (without --token / GENOHUB_TOKEN)"),
     }
     Ok(true)

@@ -135,7 +135,8 @@ fn simulated_gvcfs_ingest_per_sample_and_the_callable_rule_shortens_an() {
     let (vcf, gvcfs) = (dir.path().join("c.vcf"), dir.path().join("gvcf"));
     let gvcf_dir = gvcfs.to_str().unwrap();
     ok(&genohub(&store, &["simulate", "cohort", "--samples", "6", "--length", "120000", "--seed", "5", "-o", vcf.to_str().unwrap(), "--gvcf-dir", gvcf_dir]));
-    let mut files: Vec<String> = std::fs::read_dir(&gvcfs).unwrap().map(|e| e.unwrap().path().to_str().unwrap().to_string()).filter(|p| p.contains(".g.vcf")).collect();
+    let mut files: Vec<String> =
+        std::fs::read_dir(&gvcfs).unwrap().map(|e| e.unwrap().path().to_str().unwrap().to_string()).filter(|p| p.contains(".g.vcf")).collect();
     files.sort();
     assert_eq!(files.len(), 6, "{files:?}");
     for f in &files {

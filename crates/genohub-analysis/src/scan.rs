@@ -13,7 +13,6 @@ use genohub_store::{Bin, Store, StoreError};
 use crate::error::Result;
 use crate::plan::ScanPlan;
 
-
 /// Callable intervals of one bin by batch.
 struct CallableIndex<'a> {
     by_batch: HashMap<BatchId, Vec<&'a [Interval]>>,

@@ -115,10 +115,8 @@ fn a_haploid_reference_block_adds_one_allele_to_an() {
     // M (a male's chrX): haploid blocks 1-99 and 101-1000 around its own haploid `1` at 100,
     // nothing over 1001-1100. F: diploid blocks, 0/1 at 500 and 1/1 at 1050.
     let dir = tempfile::tempdir().unwrap();
-    let m = gvcf(
-        "M",
-        "1\t1\t.\tA\t<NON_REF>\t.\t.\tEND=99\tGT\t0\n1\t100\t.\tC\tT,<NON_REF>\t50\t.\t.\tGT\t1\n1\t101\t.\tG\t<NON_REF>\t.\t.\tEND=1000\tGT\t0\n",
-    );
+    let m =
+        gvcf("M", "1\t1\t.\tA\t<NON_REF>\t.\t.\tEND=99\tGT\t0\n1\t100\t.\tC\tT,<NON_REF>\t50\t.\t.\tGT\t1\n1\t101\t.\tG\t<NON_REF>\t.\t.\tEND=1000\tGT\t0\n");
     let f = gvcf(
         "F",
         "1\t1\t.\tA\t<NON_REF>\t.\t.\tEND=499\tGT\t0/0\n1\t500\t.\tC\tT,<NON_REF>\t50\t.\t.\tGT\t0/1\n1\t501\t.\tG\t<NON_REF>\t.\t.\tEND=1000\tGT\t0/0\n",
@@ -130,8 +128,10 @@ fn a_haploid_reference_block_adds_one_allele_to_an() {
     ingest(&store, &write(dir.path(), "m.g.vcf", &m), "c");
     ingest(&store, &write(dir.path(), "f.g.vcf", &f), "c");
     // (pos, AC, AN, hom_ref, het, hom_alt, missing, hap_ref, hap_alt)
-    let rows: Vec<_> =
-        freq_rows(&store, &[], SampleSource::All).into_iter().map(|r| (r.pos, r.ac, r.an, r.hom_ref, r.het, r.hom_alt, r.missing, r.hap_ref, r.hap_alt)).collect();
+    let rows: Vec<_> = freq_rows(&store, &[], SampleSource::All)
+        .into_iter()
+        .map(|r| (r.pos, r.ac, r.an, r.hom_ref, r.het, r.hom_alt, r.missing, r.hap_ref, r.hap_alt))
+        .collect();
     assert_eq!(
         rows,
         vec![

@@ -10,7 +10,9 @@ use serde::Serialize;
 use serde_json::json;
 use time::Date;
 
-use genohub_clinical::{consent, phenopacket, Clinical, ClinicalError, ClinicalRecord, ConsentAction, ConsentEvent, GenomicSampleRef, ImportReport, PatientRecord, PurgeSummary};
+use genohub_clinical::{
+    consent, phenopacket, Clinical, ClinicalError, ClinicalRecord, ConsentAction, ConsentEvent, GenomicSampleRef, ImportReport, PatientRecord, PurgeSummary,
+};
 
 use crate::clinical_source::clinical_error;
 use crate::error::{GovernanceError, Result};
@@ -82,7 +84,9 @@ fn redacted(e: &ClinicalError) -> GovernanceError {
             let record = at.record.split(" (").next().unwrap_or_default();
             GovernanceError::input(format!("import refused: {}: {record}: field {}", at.file, at.field))
         }
-        ClinicalError::Rule(_) | ClinicalError::NotFound(_) | ClinicalError::Refused(_) => GovernanceError::input("import refused (details to the importer only)"),
+        ClinicalError::Rule(_) | ClinicalError::NotFound(_) | ClinicalError::Refused(_) => {
+            GovernanceError::input("import refused (details to the importer only)")
+        }
         other => clinical_error(ClinicalError::Corrupt(other.to_string())),
     }
 }
@@ -136,7 +140,14 @@ impl<'h> Session<'h> {
     fn consent_today(&self, c: &Clinical, pseudonym: &str) -> Result<Option<String>> {
         let history = c.consent_history(pseudonym).map_err(clinical_error)?;
         Ok(consent::in_force(&history, self.hub.clock.today()).map(|cf| {
-            format!("{} (form {}, signed {}; secondary use {}, re-contact {})", cf.data_use.describe(), cf.form_version, cf.date, cf.secondary_use, cf.recontact)
+            format!(
+                "{} (form {}, signed {}; secondary use {}, re-contact {})",
+                cf.data_use.describe(),
+                cf.form_version,
+                cf.date,
+                cf.secondary_use,
+                cf.recontact
+            )
         }))
     }
 

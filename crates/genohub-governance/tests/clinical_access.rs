@@ -10,7 +10,8 @@ use genohub_keys::HubKey;
 use genohub_store::Store;
 use time::macros::{date, datetime};
 
-const HEADER: &str = "record,patient_id,linkage_id,sex,term,sample_id,sample_type,center,genomic_sample,consent_date,form_version,data_use,secondary_use,recontact\n";
+const HEADER: &str =
+    "record,patient_id,linkage_id,sex,term,sample_id,sample_type,center,genomic_sample,consent_date,form_version,data_use,secondary_use,recontact\n";
 
 /// H1: A-1 (lung adenocarcinoma, linkage L-77, sample seqA/S1) and B-2 (colon, seqA/S2).
 const H1_CSV: &str = "patient,A-1,L-77,male,,,,,,,,,,\n\
@@ -50,7 +51,9 @@ impl Fx {
             op.create_org(id, id, kind).unwrap();
         }
         let mut tokens = Vec::new();
-        for (user, org, role) in [("doc1", "H1", Role::Clinician), ("doc2", "H2", Role::Clinician), ("res", "pharma", Role::Researcher), ("up", "seqA", Role::Uploader)] {
+        for (user, org, role) in
+            [("doc1", "H1", Role::Clinician), ("doc2", "H2", Role::Clinician), ("res", "pharma", Role::Researcher), ("up", "seqA", Role::Uploader)]
+        {
             op.create_user(user, org, role).unwrap();
             tokens.push((user.to_string(), op.create_token(user, 30, "test").unwrap().secret.to_string()));
         }
@@ -188,7 +191,8 @@ fn clinical_reads_and_writes_are_audited_by_pseudonym_never_by_hospital_id() {
     doc1.consent_history(PatientSpec::local("H1", "NO-SUCH")).unwrap_err();
     // A refused import tells the importer which patient's line is wrong; the audit log keeps
     // only the file, line and field.
-    std::fs::write(fx.dir.path().join("bad.csv"), format!("{HEADER}patient,Q-31337,,male,,,,,,,,,,\nconsent,Q-31337,,,,,,,,2025-01-10,v3,GRU,perhaps,yes\n")).unwrap();
+    std::fs::write(fx.dir.path().join("bad.csv"), format!("{HEADER}patient,Q-31337,,male,,,,,,,,,,\nconsent,Q-31337,,,,,,,,2025-01-10,v3,GRU,perhaps,yes\n"))
+        .unwrap();
     let e = doc1.import_clinical("H1", &fx.file("bad.csv")).unwrap_err().to_string();
     assert!(e.contains("Q-31337") && e.contains("line 3") && e.contains("secondary_use"), "{e}");
     let entries = fx.hub.operator().audit_log(&AuditFilter::default()).unwrap();
@@ -203,7 +207,8 @@ fn clinical_reads_and_writes_are_audited_by_pseudonym_never_by_hospital_id() {
     let refused: Vec<_> = entries.iter().filter(|e| e.actor == "doc2" && e.operation == "clinical.read").collect();
     assert_eq!(refused.len(), 1);
     assert_eq!(format!("{:?}", refused[0].decision), "Forbidden");
-    let imports = entries.iter().filter(|e| e.operation == "clinical.write" && e.parameters.get("import").is_some() && format!("{:?}", e.decision) == "Allowed").count();
+    let imports =
+        entries.iter().filter(|e| e.operation == "clinical.write" && e.parameters.get("import").is_some() && format!("{:?}", e.decision) == "Allowed").count();
     assert_eq!(imports, 2, "the refused import is audited as refused, not allowed");
     assert!(fx.hub.operator().audit_verify().unwrap().is_ok(), "the chain verifies");
 }

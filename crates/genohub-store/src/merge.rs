@@ -277,7 +277,8 @@ fn called_by_other_alleles(
             view.variant(r as u32).fill(&mut codes);
             let ivs = found.entry(blocks[b].batch).or_default();
             for (column, &c) in codes.iter().enumerate() {
-                let called = c == genohub_codec::code::EXTENDED || (genohub_codec::code::first(c) != genohub_codec::code::MISSING && genohub_codec::code::second(c) != genohub_codec::code::MISSING);
+                let called = c == genohub_codec::code::EXTENDED
+                    || (genohub_codec::code::first(c) != genohub_codec::code::MISSING && genohub_codec::code::second(c) != genohub_codec::code::MISSING);
                 if called {
                     let haploid = c != genohub_codec::code::EXTENDED && genohub_codec::code::second(c) == genohub_codec::code::ABSENT;
                     ivs.push(Interval { column: column as u32, start: pos, end: pos, haploid });

@@ -29,8 +29,15 @@ fn alt(pos: u64) -> char {
 fn gvcfs() -> (String, String) {
     let block = |s: u64, e: u64, gt: &str| format!("chrX\t{s}\t.\t{}\t<NON_REF>\t.\t.\tEND={e}\tGT\t{gt}\n", base(s));
     let var = |p: u64, gt: &str| format!("chrX\t{p}\t.\t{}\t{},<NON_REF>\t.\t.\t.\tGT\t{gt}\n", base(p), alt(p));
-    let m = [HEADER, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tM\n", &block(1, 99, "0"), &var(100, "1"), &block(101, 1000, "0"), &block(1101, 2000, "0")]
-        .concat();
+    let m = [
+        HEADER,
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tM\n",
+        &block(1, 99, "0"),
+        &var(100, "1"),
+        &block(101, 1000, "0"),
+        &block(1101, 2000, "0"),
+    ]
+    .concat();
     let f = [
         HEADER,
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tF\n",
