@@ -2,7 +2,7 @@
 //! `bcftools +fill-tags -t AC,AN,AF,HWE` and `plink2 --freq --geno-counts --hardy` report.
 
 use genohub_codec::GenotypeCounts;
-use genohub_store::{Region, Store, StoreError};
+use genohub_store::{Region, ResolvedSamples, Store, StoreError};
 use serde::Serialize;
 
 use crate::error::Result;
@@ -97,9 +97,14 @@ impl FreqRow {
 
 /// Computes a [`FreqRow`] per variant of the request, in genomic order, handing each to
 /// `sink`. Returns the number of variants. Samples are resolved (and refused) first.
-pub fn freq(store: &Store, req: &FreqRequest, mut sink: impl FnMut(FreqRow) -> Result<(), StoreError>) -> Result<u64> {
-    let resolved = resolve(store, &req.samples)?;
-    let plan = ScanPlan::new(store, &[&resolved], &req.regions)?;
+pub fn freq(store: &Store, req: &FreqRequest, sink: impl FnMut(FreqRow) -> Result<(), StoreError>) -> Result<u64> {
+    freq_resolved(store, &resolve(store, &req.samples)?, &req.regions, sink)
+}
+
+/// [`freq`] over samples already resolved: a caller that keeps a resolution between queries
+/// (the governance layer's scope cache) skips resolving thousands of names per call.
+pub fn freq_resolved(store: &Store, resolved: &ResolvedSamples, regions: &[Region], mut sink: impl FnMut(FreqRow) -> Result<(), StoreError>) -> Result<u64> {
+    let plan = ScanPlan::new(store, &[resolved], regions)?;
     let mut n = 0u64;
     scan(
         store,

@@ -31,7 +31,7 @@ pub use conditional_or::{conditional_odds_ratio, ConditionalOdds};
 pub use covariates::Covariates;
 pub use error::AnalysisError;
 pub use fisher::fisher_exact;
-pub use freq::{freq, FreqRequest, FreqRow};
+pub use freq::{freq, freq_resolved, FreqRequest, FreqRow};
 pub use genes::{Gene, GeneFormat, GeneSet};
 pub use hwe::hwe_exact;
 pub use samples::{create_cohort, resolve, SampleSource};

@@ -27,7 +27,6 @@ pub mod policy;
 pub mod principal;
 pub mod project;
 pub mod registry;
-mod resolved_freq;
 pub mod role;
 mod scope_cache;
 pub mod session;

@@ -12,7 +12,7 @@ use genohub_store::{Region, StoreStats};
 use crate::clinical_source::ClinicalSource;
 use crate::error::{GovernanceError, Result};
 use crate::matrix::Operation;
-use crate::resolved_freq::freq_resolved;
+use genohub_analysis::freq_resolved;
 use crate::session::{Done, Session};
 
 /// Clinical filters a public query may use: exact OncoTree codes of the patient's diseases

@@ -24,7 +24,7 @@ use crate::matrix::{Operation, Scope};
 use crate::policy::{self, Eligibility};
 use crate::project::{AccessLevel, Project, ProjectStatus};
 use crate::registry;
-use crate::resolved_freq::freq_resolved;
+use genohub_analysis::freq_resolved;
 use crate::role::Role;
 use crate::scope_cache::{Freshness, ScopeKind, Scoped};
 use crate::session::{Done, Session};
