@@ -36,6 +36,7 @@ mod variant_layout;
 mod varint;
 
 pub use block_view::BlockView;
+pub use section::decompress as decompress_section;
 pub use decode::decode;
 pub use encode::{encode, encode_with, EncodeOptions};
 pub use error::CodecError;

@@ -32,8 +32,10 @@ pub(crate) fn compress(raw: &[u8], level: i32) -> Result<Vec<u8>, CodecError> {
     })
 }
 
-/// `raw_len` comes from the (sanity-checked) header and caps the allocation.
-pub(crate) fn decompress(compressed: &[u8], raw_len: usize) -> Result<Vec<u8>, CodecError> {
+/// `raw_len` comes from the (sanity-checked) header and caps the allocation; the frame must
+/// decompress to exactly that. Also used by the store for its other zstd sections, so every
+/// block read reuses the thread's context.
+pub fn decompress(compressed: &[u8], raw_len: usize) -> Result<Vec<u8>, CodecError> {
     if raw_len == 0 {
         return if compressed.is_empty() { Ok(Vec::new()) } else { Err(CodecError::Corrupt("empty section with a payload")) };
     }
