@@ -12,6 +12,7 @@ fn serve_stops_cleanly_on_sigterm() {
         .arg("--store")
         .arg(dir.path().join("store"))
         .args(["serve", "--listen", "127.0.0.1:0", "--max-upload", "10M"])
+        .env("RUST_LOG", "info,tower_http=debug")
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
@@ -32,6 +33,15 @@ fn serve_stops_cleanly_on_sigterm() {
         s.read_to_string(&mut reply).unwrap();
         assert!(reply.starts_with("HTTP/1.1 200") && reply.contains("\"beaconId\""), "{reply}");
     }
+    {
+        // A hospital's own patient ID in the path: answered (401 without a token), never logged.
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(s, "GET /api/v1/patients/KUH-SECRET-7?hospital=kyoto HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 401"), "{reply}");
+    }
     assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
@@ -46,6 +56,8 @@ fn serve_stops_cleanly_on_sigterm() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(status.success(), "{status:?}: {text}");
     assert!(text.contains("shutting down") && text.contains("stopped"), "{text}");
+    assert!(text.contains("route=\"/api/v1/patients/{id}\""), "requests are logged by route: {text}");
+    assert!(!text.contains("KUH-SECRET-7"), "a patient ID reached the log: {text}");
 }
 
 #[test]

@@ -64,6 +64,13 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .layer(axum::middleware::from_fn(json_errors))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The request's log span names the route template (`/api/v1/patients/{id}`), never the path
+/// or query as sent: those can carry a hospital's patient ID, which no log may hold in clear.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = req.extensions().get::<axum::extract::MatchedPath>().map_or("(no route)", |p| p.as_str());
+    tracing::info_span!("request", method = %req.method(), route)
 }
