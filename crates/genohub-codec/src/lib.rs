@@ -36,7 +36,6 @@ mod variant_layout;
 mod varint;
 
 pub use block_view::BlockView;
-pub use section::decompress as decompress_section;
 pub use decode::decode;
 pub use encode::{encode, encode_with, EncodeOptions};
 pub use error::CodecError;
@@ -44,4 +43,5 @@ pub use extended_call::ExtendedCall;
 pub use genotype_block::{GenotypeBlock, MISSING_INT};
 pub use genotype_counts::GenotypeCounts;
 pub use sample_subset::SampleSubset;
+pub use section::decompress as decompress_section;
 pub use variant_genotypes::{LayoutKind, VariantGenotypes};

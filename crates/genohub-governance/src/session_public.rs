@@ -12,8 +12,8 @@ use genohub_store::{Region, StoreStats};
 use crate::clinical_source::ClinicalSource;
 use crate::error::{GovernanceError, Result};
 use crate::matrix::Operation;
-use genohub_analysis::freq_resolved;
 use crate::session::{Done, Session};
+use genohub_analysis::freq_resolved;
 
 /// Clinical filters a public query may use: exact OncoTree codes of the patient's diseases
 /// (all must match, each on some disease) and sex. Values are codes, never free rule text,

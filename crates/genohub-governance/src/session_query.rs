@@ -24,10 +24,10 @@ use crate::matrix::{Operation, Scope};
 use crate::policy::{self, Eligibility};
 use crate::project::{AccessLevel, Project, ProjectStatus};
 use crate::registry;
-use genohub_analysis::freq_resolved;
 use crate::role::Role;
 use crate::scope_cache::{Freshness, ScopeKind, Scoped};
 use crate::session::{Done, Session};
+use genohub_analysis::freq_resolved;
 
 /// What a principal may count for one operation, and how its answers are controlled.
 pub(crate) struct Reach {

@@ -87,11 +87,7 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedBlock<'_>, StoreError> {
     if raw_len > 1 << 31 {
         return Err(corrupt("implausible site section size"));
     }
-    let raw = if raw_len == 0 {
-        Vec::new()
-    } else {
-        genohub_codec::decompress_section(packed, raw_len).map_err(|e| corrupt(&format!("site section: {e}")))?
-    };
+    let raw = if raw_len == 0 { Vec::new() } else { genohub_codec::decompress_section(packed, raw_len).map_err(|e| corrupt(&format!("site section: {e}")))? };
     let mut sc = Cursor::new(&raw);
     let mut sites = Vec::with_capacity(n.min(1 << 20));
     let mut pos = 0u64;
