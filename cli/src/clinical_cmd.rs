@@ -210,7 +210,7 @@ pub fn consent(store_dir: &Path, token: &Option<String>, cmd: ConsentCommand) ->
 pub fn purge(store_dir: &Path, token: &Option<String>, a: PurgeArgs) -> Result<()> {
     let hub = hub(store_dir, None, false)?;
     let s = session(&hub, token)?;
-    let before = dir_bytes(store_dir);
+    let before = hub.disk_bytes();
     let summary = s.purge_withdrawn()?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
@@ -225,19 +225,8 @@ pub fn purge(store_dir: &Path, token: &Option<String>, a: PurgeArgs) -> Result<(
             st.sites_removed,
             st.removed.len(),
             before,
-            dir_bytes(store_dir)
+            hub.disk_bytes()
         );
     }
     Ok(())
-}
-
-/// Bytes under the store directory (what the operator sees on disk).
-fn dir_bytes(dir: &Path) -> u64 {
-    fn walk(p: &Path) -> u64 {
-        match std::fs::read_dir(p) {
-            Ok(rd) => rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { e.metadata().map(|m| m.len()).unwrap_or(0) }).sum(),
-            Err(_) => 0,
-        }
-    }
-    walk(dir)
 }

@@ -104,6 +104,11 @@ impl Hub {
     }
 
     /// Whether the store's contig dictionary names `contig` (metadata: no sample, no patient).
+    /// Bytes the store takes on disk (what an operator sees before and after a purge).
+    pub fn disk_bytes(&self) -> u64 {
+        self.store.disk_bytes()
+    }
+
     pub fn contig_known(&self, contig: &str) -> Result<bool> {
         Ok(self.store.contig_id(contig)?.is_some())
     }
