@@ -79,6 +79,8 @@ pub fn check(curie: &str, slot: Slot, oncotree: Option<&OncoTree>) -> Result<Str
 pub struct OncoTree {
     pub version: String,
     nodes: HashMap<String, (String, Option<String>)>,
+    /// NCI Thesaurus ids (`C2926`) of each code, from its `externalReferences.NCI`.
+    nci: HashMap<String, Vec<String>>,
 }
 
 impl OncoTree {
@@ -87,26 +89,33 @@ impl OncoTree {
         let json: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| ClinicalError::input(&path.display().to_string(), "OncoTree", "(file)", format!("not JSON: {e}")))?;
         let mut nodes = HashMap::new();
-        fn walk(v: &serde_json::Value, nodes: &mut HashMap<String, (String, Option<String>)>) {
+        let mut nci = HashMap::new();
+        type Nodes = HashMap<String, (String, Option<String>)>;
+        fn walk(v: &serde_json::Value, nodes: &mut Nodes, nci: &mut HashMap<String, Vec<String>>) {
             if let Some(obj) = v.as_object() {
                 for node in obj.values() {
                     if let Some(code) = node.get("code").and_then(|c| c.as_str()) {
                         let name = node.get("name").and_then(|n| n.as_str()).unwrap_or_default().to_string();
                         let parent = node.get("parent").and_then(|p| p.as_str()).map(str::to_string);
                         nodes.insert(code.to_string(), (name, parent));
+                        let ids = node.pointer("/externalReferences/NCI").and_then(|v| v.as_array());
+                        let ids: Vec<String> = ids.into_iter().flatten().filter_map(|i| i.as_str()).map(str::to_string).collect();
+                        if !ids.is_empty() {
+                            nci.insert(code.to_string(), ids);
+                        }
                     }
                     if let Some(children) = node.get("children") {
-                        walk(children, nodes);
+                        walk(children, nodes, nci);
                     }
                 }
             }
         }
-        walk(&json, &mut nodes);
+        walk(&json, &mut nodes, &mut nci);
         if nodes.len() < 2 {
             return Err(ClinicalError::input(&path.display().to_string(), "OncoTree", "(file)", "holds no OncoTree codes"));
         }
         let version = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        Ok(OncoTree { version, nodes })
+        Ok(OncoTree { version, nodes, nci })
     }
 
     pub fn contains(&self, code: &str) -> bool {
@@ -139,6 +148,65 @@ impl OncoTree {
 
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+
+    /// Every code, sorted.
+    pub fn codes(&self) -> Vec<&str> {
+        let mut codes: Vec<&str> = self.nodes.keys().map(String::as_str).collect();
+        codes.sort_unstable();
+        codes
+    }
+
+    pub fn parent(&self, code: &str) -> Option<&str> {
+        self.nodes.get(code).and_then(|(_, p)| p.as_deref())
+    }
+
+    /// Steps from the root (`TISSUE` is 0, organs such as `LUNG` 1, `NSCLC` 2); bounded like
+    /// [`OncoTree::is_a`].
+    pub fn depth<'a>(&'a self, code: &'a str) -> usize {
+        let mut c = code;
+        for depth in 0..64 {
+            match self.parent(c) {
+                Some(p) => c = p,
+                None => return depth,
+            }
+        }
+        64
+    }
+
+    /// `code` and every code below it, sorted; empty when `code` is not in the tree.
+    pub fn subtree(&self, code: &str) -> Vec<&str> {
+        if !self.contains(code) {
+            return Vec::new();
+        }
+        self.codes().into_iter().filter(|c| self.within(c, code)).collect()
+    }
+
+    /// Whether `code` is `top` or below it.
+    fn within<'a>(&'a self, mut code: &'a str, top: &str) -> bool {
+        for _ in 0..64 {
+            if code == top {
+                return true;
+            }
+            match self.parent(code) {
+                Some(p) => code = p,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The NCI Thesaurus ids (`C3512`, no prefix) the file gives for `code`.
+    pub fn nci_ids(&self, code: &str) -> &[String] {
+        self.nci.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// The codes whose NCI Thesaurus ids include `nci` (`C2926`), sorted; the file maps a few
+    /// NCI ids to two codes.
+    pub fn codes_with_nci(&self, nci: &str) -> Vec<&str> {
+        let mut codes: Vec<&str> = self.nci.iter().filter(|(_, ids)| ids.iter().any(|i| i.eq_ignore_ascii_case(nci))).map(|(c, _)| c.as_str()).collect();
+        codes.sort_unstable();
+        codes
     }
 }
 
@@ -173,5 +241,33 @@ mod tests {
             assert!(check(&format!("oncotree:{code}"), Slot::Disease, Some(&tree)).is_ok(), "{code}");
         }
         assert!(check("oncotree:NOTACODE", Slot::Disease, Some(&tree)).unwrap_err().contains("not an OncoTree code"));
+    }
+
+    #[test]
+    fn subtrees_and_nci_ids_from_the_shared_tree() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/oncotree/oncotree_2025_10_03.json");
+        if !path.exists() {
+            eprintln!("skipping: {} not present", path.display());
+            return;
+        }
+        let tree = OncoTree::load(&path).unwrap();
+        let nsclc = tree.subtree("NSCLC");
+        assert!(nsclc.contains(&"NSCLC") && nsclc.contains(&"LUAD") && nsclc.contains(&"LUSC"), "{nsclc:?}");
+        assert!(!nsclc.contains(&"LUNG") && !nsclc.contains(&"SCLC") && !nsclc.contains(&"COAD"), "{nsclc:?}");
+        // Every member is NSCLC itself or below it, and every code below it is a member.
+        for code in tree.codes() {
+            assert_eq!(nsclc.contains(&code), code == "NSCLC" || tree.is_a(&format!("oncotree:{code}"), "oncotree:NSCLC"), "{code}");
+        }
+        assert_eq!(tree.subtree("LUNG").len(), 1 + tree.codes().iter().filter(|c| tree.is_a(&format!("oncotree:{c}"), "oncotree:LUNG")).count());
+        assert!(tree.subtree("NOTACODE").is_empty());
+        assert_eq!((tree.depth("TISSUE"), tree.depth("LUNG"), tree.depth("NSCLC"), tree.depth("LUAD")), (0, 1, 2, 3));
+        // The NCI ids are the file's: each code found by one of its ids carries that id.
+        for code in ["NSCLC", "LUAD", "BRCA"] {
+            let ids = tree.nci_ids(code);
+            assert!(!ids.is_empty(), "{code}");
+            assert!(tree.codes_with_nci(&ids[0]).contains(&code), "{code} {ids:?}");
+        }
+        assert_ne!(tree.nci_ids("NSCLC"), tree.nci_ids("LUAD"));
+        assert!(tree.codes_with_nci("C0").is_empty());
     }
 }

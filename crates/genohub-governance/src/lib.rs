@@ -18,6 +18,7 @@ pub mod disclosure;
 pub mod disclosure_rules;
 pub mod error;
 mod facts_cache;
+pub mod filter_terms;
 pub mod history;
 pub mod hub;
 pub mod matrix;

@@ -10,38 +10,52 @@ use genohub_clinical::GenomicSampleRef;
 use genohub_store::{Region, StoreStats};
 
 use crate::clinical_source::ClinicalSource;
+use crate::cohort_spec::CohortSpec;
 use crate::error::{GovernanceError, Result};
+use crate::filter_terms;
 use crate::matrix::Operation;
+use crate::oncotree::OncoTree;
 use crate::session::{Done, Session};
+use crate::session_query::CohortSize;
 use genohub_analysis::freq_resolved;
 
-/// Clinical filters a public query may use: exact OncoTree codes of the patient's diseases
-/// (all must match, each on some disease) and sex. Values are codes, never free rule text,
-/// so a public question cannot be an arbitrary clinical rule.
+/// Clinical filters a public query may use (all must hold): cancer types as OncoTree codes
+/// (`LUAD`) or NCIT cancer terms (`C2926`), each matching a patient with some disease of that
+/// type or, with the hub's OncoTree, of a subtype of it ([`crate::filter_terms`]); and sex.
+/// Values are codes, never free rule text, so a public question cannot be an arbitrary
+/// clinical rule.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct IndividualFilters {
     pub cancer_types: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ncit_cancer_types: Vec<String>,
     pub sex: Option<String>,
 }
 
+/// OncoTree spells a few codes with '-' or '/' (`HCL-V`, `MDS/MPN`); rules quote every value.
 fn plain(value: &str) -> Result<&str> {
-    if !value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if !value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-/".contains(&b)) {
         Ok(value)
     } else {
-        Err(GovernanceError::input(format!("filter value {value:?}: expected a code of letters, digits, '_' or '-'")))
+        Err(GovernanceError::input(format!("filter value {value:?}: expected a code of letters, digits, '_', '-' or '/'")))
     }
 }
 
 impl IndividualFilters {
     pub fn is_empty(&self) -> bool {
-        self.cancer_types.is_empty() && self.sex.is_none()
+        self.cancer_types.is_empty() && self.ncit_cancer_types.is_empty() && self.sex.is_none()
     }
 
-    /// The clinical cohort rule (docs/clinical.md) these filters stand for; None when empty.
-    pub fn rule(&self) -> Result<Option<String>> {
+    /// The clinical cohort rule (docs/clinical.md) these filters stand for, read with `tree`
+    /// (the hub's, [`Hub::oncotree`](crate::Hub::oncotree)); None when empty. An OncoTree code
+    /// the tree lacks, or an NCIT id no disease node carries, is an input error.
+    pub fn rule_with(&self, tree: Option<&OncoTree>) -> Result<Option<String>> {
         let mut parts = Vec::new();
         for c in &self.cancer_types {
-            parts.push(format!("cancer_type={}", plain(c)?));
+            parts.push(filter_terms::oncotree_clause(tree, plain(c)?)?);
+        }
+        for c in &self.ncit_cancer_types {
+            parts.push(filter_terms::ncit_clause(tree, plain(c)?)?);
         }
         if let Some(s) = &self.sex {
             let s = plain(s)?.to_ascii_lowercase();
@@ -85,7 +99,7 @@ impl Session<'_> {
                 .all_samples(store)
                 .map(|r| r.samples.iter().map(|s| GenomicSampleRef { center: s.center.clone(), name: s.name.clone() }).collect())
                 .unwrap_or_default();
-            let Some(rule) = filters.rule()? else { return Ok((!present.is_empty(), Done::size(1))) };
+            let Some(rule) = filters.rule_with(self.hub.oncotree.as_ref())? else { return Ok((!present.is_empty(), Done::size(1))) };
             let today = self.hub.clock.today();
             let selected = self.hub.clinical.rule_samples(store, &self.hub.key, &rule, today)?;
             let facts = self.hub.clinical.shared(store, &self.hub.key, today)?;
@@ -93,6 +107,17 @@ impl Session<'_> {
             let found = selected.iter().any(|s| present.contains(s) && consenting.contains(s));
             Ok((found, Done::size(1)))
         })
+    }
+
+    /// The size of the cohort `filters` select in the caller's scope (`cohort.size`: the same
+    /// authorisation, scoping and disclosure control as any cohort rule); every individual in
+    /// scope without filters.
+    pub fn individuals_count(&self, project: Option<&str>, filters: &IndividualFilters) -> Result<CohortSize> {
+        let spec = match filters.rule_with(self.hub.oncotree.as_ref())? {
+            Some(rule) => CohortSpec::Rule(rule),
+            None => CohortSpec::Everyone,
+        };
+        self.cohort_size(project, &spec)
     }
 
     /// Aggregate statistics of the store: counts and bytes, nothing about anyone.

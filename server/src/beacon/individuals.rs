@@ -1,7 +1,8 @@
 //! `GET /beacon/v2/individuals`: does the hub hold individuals (optionally matching filters)?
 //! Anonymous callers learn whether any sequenced individual exists; registered callers the
 //! number of individuals in their scope, disclosure-controlled by governance. Filters on sex
-//! and cancer type become a clinical cohort rule that governance evaluates.
+//! and cancer type (OncoTree codes and NCIT cancer terms, with their subtypes when the hub has
+//! an OncoTree) become a clinical cohort rule that governance builds and evaluates.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -10,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
 
-use genohub_governance::{CohortSpec, Count, GovernanceError, IndividualFilters, Role};
+use genohub_governance::{Count, GovernanceError, IndividualFilters, OncoTree, Role};
 
 use super::granularity::{self, Granularity};
 use super::meta::{self, BeaconError};
@@ -36,8 +37,23 @@ enum Answer {
 /// Sex terms (NCIT, as the Beacon v2 individual model uses) and the clinical value they mean.
 pub const SEX_TERMS: [(&str, &str, &str); 2] = [("NCIT:C16576", "female", "female"), ("NCIT:C20197", "male", "male")];
 
-/// `NCIT:C16576` (female), `NCIT:C20197` (male), `oncotree:CODE` (cancer type, exact code).
-pub fn parse_filters(ids: &[String]) -> Result<IndividualFilters, BeaconError> {
+/// What this beacon filters on, for error messages.
+fn filters_offered(tree: Option<&OncoTree>) -> String {
+    let cancer = match tree {
+        Some(t) => format!("oncotree:CODE or an NCIT cancer term NCIT:Cnnnn of OncoTree {}, each with its subtypes", t.version),
+        None => "oncotree:CODE, the exact code: no OncoTree is loaded, so subtypes and NCIT terms are not read".to_string(),
+    };
+    format!("this beacon filters on sex (NCIT:C16576 female, NCIT:C20197 male) and cancer type ({cancer}); see /beacon/v2/filtering_terms")
+}
+
+fn is_ncit_code(code: &str) -> bool {
+    code.strip_prefix(['C', 'c']).is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `NCIT:C16576` (female), `NCIT:C20197` (male), `oncotree:CODE` and other `NCIT:Cnnnn` (cancer
+/// types, read with the hub's OncoTree `tree`). Codes the tree does not know are refused here,
+/// so a client learns of a typo rather than getting "none".
+pub fn parse_filters(ids: &[String], tree: Option<&OncoTree>) -> Result<IndividualFilters, BeaconError> {
     let bad = |m: String| BeaconError::new(StatusCode::BAD_REQUEST, "individual", m);
     let mut f = IndividualFilters::default();
     for id in ids {
@@ -50,14 +66,11 @@ pub fn parse_filters(ids: &[String]) -> Result<IndividualFilters, BeaconError> {
         }
         match id.split_once(':') {
             Some((prefix, code)) if prefix.eq_ignore_ascii_case("oncotree") && !code.is_empty() => f.cancer_types.push(code.to_ascii_uppercase()),
-            _ => {
-                return Err(bad(format!(
-                    "unknown filter {id:?}: this beacon filters on sex (NCIT:C16576, NCIT:C20197) and cancer type (oncotree:CODE); see /filtering_terms"
-                )))
-            }
+            Some((prefix, code)) if prefix.eq_ignore_ascii_case("NCIT") && is_ncit_code(code) => f.ncit_cancer_types.push(code.to_ascii_uppercase()),
+            _ => return Err(bad(format!("unknown filter {id:?}: {}", filters_offered(tree)))),
         }
     }
-    f.rule().map_err(|e| bad(e.to_string()))?;
+    f.rule_with(tree).map_err(|e| bad(format!("{e}: {}", filters_offered(tree))))?;
     Ok(f)
 }
 
@@ -77,7 +90,7 @@ pub async fn individuals(
     let caller = caller.map_err(err)?;
     let requested = Granularity::parse(p.requested_granularity.as_deref()).map_err(|m| BeaconError::new(StatusCode::BAD_REQUEST, "individual", m))?;
     let filters: Vec<String> = p.filters.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
-    let parsed = parse_filters(&filters)?;
+    let parsed = parse_filters(&filters, state.hub.oncotree())?;
     let mut returned = granularity::for_caller(&caller, requested);
     let project = p.project.clone();
     let answer = state
@@ -85,11 +98,7 @@ pub async fn individuals(
             if s.principal().role == Role::Anonymous {
                 return Ok(Answer::Bit(s.individuals_exist(&parsed)?));
             }
-            let spec = match parsed.rule()? {
-                Some(rule) => CohortSpec::Rule(rule),
-                None => CohortSpec::Everyone,
-            };
-            match s.cohort_size(project.as_deref(), &spec) {
+            match s.individuals_count(project.as_deref(), &parsed) {
                 Ok(size) => Ok(Answer::Count(size.individuals.unwrap_or(size.samples))),
                 // Governance refuses an empty cohort outside projects; for Beacon that is a 0.
                 Err(GovernanceError::Input(m)) if m.contains("no sample you may read") => Ok(Answer::Count(Count::Exact(0))),

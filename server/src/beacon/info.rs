@@ -6,6 +6,8 @@ use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Value};
 
+use genohub_governance::filter_terms;
+
 use super::meta::{self, API_VERSION, BEACON_ID, DEFAULT_MODEL};
 use crate::state::AppState;
 
@@ -95,41 +97,41 @@ pub async fn entry_types_handler() -> Json<Value> {
     Json(json!({"meta": meta::informational(&[]), "response": {"entryTypes": entry_types()}}))
 }
 
-/// Common OncoTree tumour types offered as examples; any OncoTree code is accepted as
-/// `oncotree:CODE` (the `resources` entry says so).
-const CANCER_TYPES: [(&str, &str); 12] = [
-    ("LUAD", "Lung Adenocarcinoma"),
-    ("LUSC", "Lung Squamous Cell Carcinoma"),
-    ("BRCA", "Invasive Breast Carcinoma"),
-    ("IDC", "Breast Invasive Ductal Carcinoma"),
-    ("COAD", "Colon Adenocarcinoma"),
-    ("READ", "Rectal Adenocarcinoma"),
-    ("STAD", "Stomach Adenocarcinoma"),
-    ("PAAD", "Pancreatic Adenocarcinoma"),
-    ("PRAD", "Prostate Adenocarcinoma"),
-    ("HCC", "Hepatocellular Carcinoma"),
-    ("SKCM", "Cutaneous Melanoma"),
-    ("GBM", "Glioblastoma"),
-];
-
-/// Terms a filter may use on `/individuals`: sex (NCIT) and cancer type (OncoTree code, exact
-/// match on any of the patient's diseases). Each is evaluated by governance as a clinical
-/// cohort rule.
+/// Terms a filter may use on `/individuals`: sex (NCIT) and cancer type. With the hub's
+/// OncoTree: every OncoTree code and every NCIT id of a disease node in it, each matching its
+/// subtypes too (the tree's vocabulary, not the codes patients have: those would tell anonymous
+/// callers which rare diagnoses the hub holds). Without one: exact OncoTree codes, none listed.
+/// Governance evaluates each filter as a clinical cohort rule.
 #[utoipa::path(get, path = "/beacon/v2/filtering_terms", tag = "beacon", responses((status = 200, body = Object, description = "beaconFilteringTermsResponse")))]
-pub async fn filtering_terms() -> Json<Value> {
-    let mut terms: Vec<Value> =
-        super::individuals::SEX_TERMS.iter().map(|(id, label, _)| json!({"type": "ontology", "id": id, "label": label, "scopes": ["individual"]})).collect();
-    terms.extend(
-        CANCER_TYPES.iter().map(|(code, label)| json!({"type": "ontology", "id": format!("oncotree:{code}"), "label": label, "scopes": ["individual"]})),
-    );
+pub async fn filtering_terms(State(state): State<AppState>) -> Json<Value> {
+    let term = |id: &str, label: &str| json!({"type": "ontology", "id": id, "label": label, "scopes": ["individual"]});
+    let mut terms: Vec<Value> = super::individuals::SEX_TERMS.iter().map(|(id, label, _)| term(id, label)).collect();
+    let tree = state.hub.oncotree();
+    let mut oncotree = json!({"id": "oncotree", "name": "OncoTree", "url": "https://oncotree.mskcc.org/", "nameSpacePrefix": "oncotree",
+        "iriPrefix": "https://oncotree.mskcc.org/?version=oncotree_latest_stable&field=CODE&search="});
+    let matching = match tree {
+        Some(t) => {
+            terms.extend(filter_terms::cancer_type_terms(t).iter().map(|f| term(&f.id, &f.label)));
+            oncotree["version"] = json!(t.version);
+            format!(
+                "A cancer-type filter matches individuals with a disease of that OncoTree code or of any subtype below it in OncoTree {}; \
+                 an NCIT term stands for the OncoTree code(s) carrying that NCI id.",
+                t.version
+            )
+        }
+        None => "No OncoTree is loaded: a cancer-type filter oncotree:CODE matches that exact code only (any well-formed code is accepted), \
+                 and NCIT cancer terms are not accepted."
+            .to_string(),
+    };
     Json(json!({
         "meta": meta::informational(&["individual"]),
         "response": {
             "filteringTerms": terms,
             "resources": [
-                {"id": "ncit", "name": "NCI Thesaurus", "url": "https://evs.nci.nih.gov/ftp1/NCI_Thesaurus/", "namespacePrefix": "NCIT", "iriPrefix": "http://purl.obolibrary.org/obo/NCIT_"},
-                {"id": "oncotree", "name": "OncoTree (any code is accepted)", "url": "https://oncotree.mskcc.org/", "namespacePrefix": "oncotree", "iriPrefix": "https://oncotree.mskcc.org/?version=oncotree_latest_stable&field=CODE&search="}
+                {"id": "ncit", "name": "NCI Thesaurus", "url": "https://evs.nci.nih.gov/ftp1/NCI_Thesaurus/", "nameSpacePrefix": "NCIT", "iriPrefix": "http://purl.obolibrary.org/obo/NCIT_"},
+                oncotree
             ]
-        }
+        },
+        "info": {"cancerTypeMatching": matching}
     }))
 }

@@ -3,6 +3,7 @@
 //! a read sample named the same way; every ticket and every slice is allowed only where
 //! governance lets the caller see that individual.
 
+pub mod cram_slice;
 pub mod error;
 pub mod params;
 pub mod reads;
@@ -147,9 +148,8 @@ pub async fn reads_ticket(
     Query(p): Query<HtsgetParams>,
     headers: HeaderMap,
 ) -> Result<Response, HtsgetError> {
-    let format = p.format.clone().unwrap_or_else(|| "BAM".into());
-    if format != "BAM" {
-        return Err(HtsgetError::unsupported_format(format!("reads are served as BAM; {format} is not offered")));
+    if let Some(format) = p.format.as_deref().filter(|f| !["BAM", "CRAM"].contains(f)) {
+        return Err(HtsgetError::unsupported_format(format!("reads are served as BAM or CRAM (as kept); {format} is not offered")));
     }
     let slice = reads::ReadSlice::parse(&p)?;
     let caller = caller?;
@@ -157,13 +157,13 @@ pub async fn reads_ticket(
     // individual; the ticket is issued only then.
     let (sample, project) = (id.clone(), p.project.clone());
     let access = state.governed(&caller, move |s| Ok(s.read_file(project.as_deref(), &sample)?)).await?;
-    reads::check(&access, &slice)?;
+    let format = reads::check(&access, &slice, p.format.as_deref())?;
 
     let base = format!("{}/htsget/reads/{}/data", state.base_url(&headers), encode_component(&id));
     let project = p.project.as_deref().map(|p| format!("&project={}", encode_component(p))).unwrap_or_default();
     let auth = auth_headers(&headers);
     let url = |query: String, class: &str| {
-        let mut u = json!({"url": format!("{base}?{query}{project}"), "class": class});
+        let mut u = json!({"url": format!("{base}?format={}&{query}{project}", format.name()), "class": class});
         if let Some(a) = &auth {
             u["headers"] = a.clone();
         }
@@ -173,12 +173,16 @@ pub async fn reads_ticket(
     if slice != reads::ReadSlice::Header {
         urls.push(url(slice.query(), "body"));
     }
-    Ok(([(header::CONTENT_TYPE, TICKET_TYPE)], Json(json!({"htsget": {"format": "BAM", "urls": urls}}))).into_response())
+    // A CRAM's parts are byte ranges of the kept file; its EOF container ends the last one.
+    if format == reads::ReadFormat::Cram {
+        urls.push(url(reads::ReadSlice::Eof.query(), if slice == reads::ReadSlice::Header { "header" } else { "body" }));
+    }
+    Ok(([(header::CONTENT_TYPE, TICKET_TYPE)], Json(json!({"htsget": {"format": format.name(), "urls": urls}}))).into_response())
 }
 
 #[utoipa::path(get, path = "/htsget/reads/{id}/data", tag = "htsget",
     params(("id" = String, Path, description = "read sample"), HtsgetParams),
-    responses((status = 200, description = "BGZF-compressed BAM part", content_type = "application/vnd.ga4gh.bam"), (status = 401, body = Object),
+    responses((status = 200, description = "BAM part (BGZF) or CRAM part (byte range of the kept file)", content_type = "application/vnd.ga4gh.bam"), (status = 401, body = Object),
               (status = 403, body = Object), (status = 404, body = Object)),
     security(("bearer" = [])))]
 pub async fn reads_data(
@@ -187,17 +191,21 @@ pub async fn reads_data(
     Path(id): Path<String>,
     Query(p): Query<HtsgetParams>,
 ) -> Result<Response, HtsgetError> {
-    if p.class.is_none() {
-        return Err(HtsgetError::invalid_input("class must be header or body"));
-    }
-    let slice = reads::ReadSlice::parse(&HtsgetParams { class: p.class.clone().filter(|c| c != "body"), ..p.clone() })?;
+    let slice = reads::ReadSlice::parse_data(&p)?;
     let caller = caller?;
-    let project = p.project.clone();
+    let (project, requested) = (p.project.clone(), p.format.clone());
+    // The kept file's format, known inside the governed call, names the body's content type.
+    let served = std::sync::Arc::new(std::sync::OnceLock::new());
+    let served_in = served.clone();
     let body = governed_body(&state, &caller, move |s| {
         let access = s.read_file(project.as_deref(), &id)?;
-        reads::check(&access, &slice).map_err(|e| ApiError { status: e.status, code: "invalid_request", message: e.message })?;
-        Ok(Box::new(move |out| reads::write_part(&access, &slice, out).map(|_| ())))
+        let format =
+            reads::check(&access, &slice, requested.as_deref()).map_err(|e| ApiError { status: e.status, code: "invalid_request", message: e.message })?;
+        let _ = served_in.set(format);
+        let part = reads::Part::prepare(access, slice, format).map_err(|e| ApiError::internal("preparing a read slice", format!("{e:#}")))?;
+        Ok(Box::new(move |out| part.write(out).map(|_| ())))
     })
     .await?;
-    Ok(([(header::CONTENT_TYPE, "application/vnd.ga4gh.bam")], body).into_response())
+    let format = served.get().copied().unwrap_or(reads::ReadFormat::Bam);
+    Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())
 }

@@ -1,7 +1,8 @@
-//! Read slices for htsget: the kept BAM of one individual, cut with its BAI/CSI index. A part
-//! is the BAM header, or the records overlapping the region re-encoded as BAM; each part is
-//! its own BGZF stream, so header and body concatenated are one valid BAM whose records are
-//! exactly those `samtools view FILE REGION` prints.
+//! Read slices for htsget, in the kept file's own format. BAM: cut with its BAI/CSI index; a
+//! part is the BAM header, or the records overlapping the region re-encoded as BAM; each part
+//! is its own BGZF stream, so header and body concatenated are one valid BAM whose records are
+//! exactly those `samtools view FILE REGION` prints. CRAM: byte ranges of the kept file chosen
+//! with its CRAI index ([`super::cram_slice`]), never decoded; an extra EOF part ends the file.
 
 use std::fs::File;
 use std::io::Write;
@@ -14,6 +15,7 @@ use noodles::csi::BinningIndex;
 
 use genohub_governance::ReadFileAccess;
 
+use super::cram_slice::{self, Target};
 use super::error::HtsgetError;
 use super::params::HtsgetParams;
 
@@ -31,6 +33,32 @@ pub enum ReadSlice {
         start: u64,
         end: Option<u64>,
     },
+    /// The CRAM EOF container, the last part of a CRAM ticket.
+    Eof,
+}
+
+/// The format a read file is kept and served in: slices are cut from the kept file, never
+/// converted, so a client asking for the other format is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFormat {
+    Bam,
+    Cram,
+}
+
+impl ReadFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadFormat::Bam => "BAM",
+            ReadFormat::Cram => "CRAM",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ReadFormat::Bam => "application/vnd.ga4gh.bam",
+            ReadFormat::Cram => "application/vnd.ga4gh.cram",
+        }
+    }
 }
 
 impl ReadSlice {
@@ -67,10 +95,23 @@ impl ReadSlice {
         Ok(ReadSlice::Region { contig, start, end: p.end })
     }
 
-    /// The query string of this slice's data URL (after `class=`).
+    /// The slice a data URL asks for: a ticket's slice, or the CRAM EOF part (`class=eof`).
+    pub fn parse_data(p: &HtsgetParams) -> Result<ReadSlice, HtsgetError> {
+        match p.class.as_deref() {
+            None => Err(HtsgetError::invalid_input("class must be header, body or eof")),
+            Some("eof") if p.reference_name.is_some() || p.start.is_some() || p.end.is_some() => {
+                Err(HtsgetError::invalid_input("class=eof takes no referenceName, start or end"))
+            }
+            Some("eof") => Ok(ReadSlice::Eof),
+            Some(_) => ReadSlice::parse(&HtsgetParams { class: p.class.clone().filter(|c| c != "body"), ..p.clone() }),
+        }
+    }
+
+    /// The query string of this slice's data URL (from `class=`).
     pub fn query(&self) -> String {
         match self {
             ReadSlice::Header => "class=header".into(),
+            ReadSlice::Eof => "class=eof".into(),
             ReadSlice::All => "class=body".into(),
             ReadSlice::Unmapped => "class=body&referenceName=*".into(),
             ReadSlice::Region { contig, start, end } => {
@@ -84,13 +125,19 @@ impl ReadSlice {
     }
 }
 
-/// Checks what can be refused before a ticket is issued: the format and the contig.
-pub fn check(access: &ReadFileAccess, slice: &ReadSlice) -> Result<(), HtsgetError> {
-    if access.format != "bam" {
+/// Checks what can be refused before a ticket is issued: the format (`requested` None: the
+/// kept one), the contig, the index; returns the format the parts are served in.
+pub fn check(access: &ReadFileAccess, slice: &ReadSlice, requested: Option<&str>) -> Result<ReadFormat, HtsgetError> {
+    let format = match access.format {
+        "bam" => ReadFormat::Bam,
+        "cram" => ReadFormat::Cram,
+        other => return Err(HtsgetError::unsupported_format(format!("the reads of {} are kept as {other}, which htsget does not serve", access.sample))),
+    };
+    if let Some(r) = requested.filter(|r| *r != format.name()) {
         return Err(HtsgetError::unsupported_format(format!(
-            "the reads of {} are kept as {}; only BAM slices are served",
+            "the reads of {} are kept as {}; {r} is not offered (slices are not converted)",
             access.sample,
-            access.format.to_uppercase()
+            format.name()
         )));
     }
     if let ReadSlice::Region { contig, .. } = slice {
@@ -98,14 +145,64 @@ pub fn check(access: &ReadFileAccess, slice: &ReadSlice) -> Result<(), HtsgetErr
             return Err(HtsgetError::not_found(format!("referenceName {contig} is not in the header of {}'s reads", access.sample)));
         }
     }
-    if access.index.is_none() && matches!(slice, ReadSlice::Region { .. } | ReadSlice::Unmapped) {
+    let indexed = access.index.as_deref().is_some_and(|i| i.is_file());
+    let needs_index = match format {
+        ReadFormat::Bam => matches!(slice, ReadSlice::Region { .. } | ReadSlice::Unmapped),
+        // Even the header's end is known only from the CRAI (where the first container starts).
+        ReadFormat::Cram => true,
+    };
+    if needs_index && !indexed {
         return Err(HtsgetError::not_found(format!("no index is kept for {}'s reads, so they cannot be sliced", access.sample)));
     }
-    Ok(())
+    if format == ReadFormat::Bam && *slice == ReadSlice::Eof {
+        return Err(HtsgetError::invalid_input("class=eof is a part of CRAM tickets only"));
+    }
+    Ok(format)
 }
 
-/// Writes one part as a BGZF stream; returns the number of records written.
+/// A part ready to stream: for CRAM the byte ranges are chosen (and the index and the file's
+/// end checked) before the first byte, so a broken kept file is an error answer, not a cut
+/// stream.
+pub enum Part {
+    Bam(ReadFileAccess, ReadSlice),
+    Cram(std::path::PathBuf, Vec<std::ops::Range<u64>>),
+}
+
+impl Part {
+    /// `access` and `slice` as passed by [`check`].
+    pub fn prepare(access: ReadFileAccess, slice: ReadSlice, format: ReadFormat) -> anyhow::Result<Part> {
+        if format == ReadFormat::Bam {
+            return Ok(Part::Bam(access, slice));
+        }
+        let index = access.index.as_deref().context("checked: the CRAM has an index")?;
+        let layout = cram_slice::open(&access.file, index)?;
+        let ranges = match &slice {
+            ReadSlice::Header => vec![layout.header.clone()],
+            ReadSlice::Eof => vec![layout.eof.clone()],
+            ReadSlice::All => layout.body(&Target::All),
+            ReadSlice::Unmapped => layout.body(&Target::Unmapped),
+            ReadSlice::Region { contig, start, end } => {
+                let id = access.contigs.iter().position(|c| c == contig).context("checked: the contig is in the header")?;
+                layout.body(&Target::Region { reference_sequence_id: id, start: start + 1, end: *end })
+            }
+        };
+        Ok(Part::Cram(access.file, ranges))
+    }
+
+    /// Streams the part; returns the records (BAM) or bytes (CRAM) written.
+    pub fn write(self, mut out: Box<dyn Write + Send>) -> anyhow::Result<u64> {
+        match self {
+            Part::Bam(access, slice) => write_part(&access, &slice, out),
+            Part::Cram(file, ranges) => cram_slice::copy_ranges(&file, &ranges, &mut out),
+        }
+    }
+}
+
+/// Writes one BAM part as a BGZF stream; returns the number of records written.
 pub fn write_part(access: &ReadFileAccess, slice: &ReadSlice, out: Box<dyn Write + Send>) -> anyhow::Result<u64> {
+    if *slice == ReadSlice::Eof {
+        anyhow::bail!("a BAM has no separate EOF part");
+    }
     match access.index.as_deref() {
         Some(index) if index.extension().is_some_and(|e| e == "csi") => {
             write_indexed(&access.file, noodles::csi::fs::read(index).context("reading the CSI index")?, slice, out)
@@ -143,6 +240,7 @@ fn write_indexed<I: BinningIndex + 'static>(file: &Path, index: I, slice: &ReadS
     };
     match slice {
         ReadSlice::Header => writer.write_header(&header)?,
+        ReadSlice::Eof => anyhow::bail!("a BAM has no separate EOF part"),
         ReadSlice::All => {
             for r in reader.records() {
                 put(&mut writer, r)?;
