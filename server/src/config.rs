@@ -32,6 +32,9 @@ pub struct ServerConfig {
     /// blocking pool; further requests wait their turn in order. Unbounded, 64 concurrent
     /// queries on two cores each took seconds and some timed out; bounded, they queue.
     pub governed_concurrency: usize,
+    /// Variant lookups (Beacon counts, position lookups) whose counts the hub keeps between
+    /// calls; 0 counts every lookup afresh. Authorisation and the audit run on every call.
+    pub lookup_cache: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -57,20 +60,28 @@ impl ServerConfig {
             public_url: None,
             key_file: None,
             governed_concurrency: default_governed_concurrency(),
+            lookup_cache: default_lookup_cache(),
         }
     }
 }
 
-/// `GENOHUB_GOVERNED_CONCURRENCY` when set, else two per core: one computing while another
-/// waits for its audit entry's sync (concurrent syncs are shared by RocksDB's group commit).
-/// Measured with benches/server_load.sh (Beacon counts, 64 connections, two cores): 4, 8 and
-/// 16 slots gave the same answers/s and p99 within noise, 4 the least CPU per answer; 32
-/// under other load a several times worse p99 (threads competing for the cores).
+/// `GENOHUB_GOVERNED_CONCURRENCY` when set, else four per core: some computing while others
+/// wait for the audit log's shared sync (audit/group_sync.rs). Measured with
+/// benches/server_load.sh (Beacon counts, 64 connections, two cores, counts kept): 4 slots
+/// 5,900 answers/s with p99 18.7 ms, 8 slots 8,400/s with 13.1 ms, 16 no better than 8; with
+/// uncached counts 4, 8 and 16 were alike. 32 under other load gave a several times worse p99
+/// (threads competing for the cores).
 pub fn default_governed_concurrency() -> usize {
     if let Some(n) = std::env::var("GENOHUB_GOVERNED_CONCURRENCY").ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0) {
         return n;
     }
-    2 * std::thread::available_parallelism().map_or(2, |n| n.get())
+    4 * std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// `GENOHUB_LOOKUP_CACHE` (entries; 0 turns the cache off, e.g. to measure uncached counts)
+/// when set, else the hub's default.
+pub fn default_lookup_cache() -> usize {
+    std::env::var("GENOHUB_LOOKUP_CACHE").ok().and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(genohub_governance::DEFAULT_LOOKUPS_KEPT)
 }
 
 /// `DIR.spool` next to the store directory `DIR`.

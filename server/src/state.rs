@@ -42,7 +42,7 @@ impl AppState {
         let key_path = config.key_file.clone().unwrap_or_else(|| genohub_keys::default_path(&config.store_dir));
         let key = HubKey::load_or_generate(&key_path, fresh)?;
         let store = Store::open(&config.store_dir)?;
-        let hub = Arc::new(setup(Hub::new(store, key)?));
+        let hub = Arc::new(setup(Hub::new(store, key)?.with_lookup_cache(config.lookup_cache)));
         let jobs = JobQueue::open(&config.spool_dir, hub.clone(), config.reference.clone())
             .map_err(|e| anyhow::anyhow!("opening the job spool {}: {e}", config.spool_dir.display()))?;
         let governed_slots = Arc::new(Semaphore::new(config.governed_concurrency.max(1)));

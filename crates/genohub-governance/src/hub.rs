@@ -17,6 +17,7 @@ use crate::facts_cache::CachedFacts;
 use crate::oncotree::OncoTree;
 use crate::principal::Principal;
 use crate::registry;
+use crate::lookup_cache::LookupCache;
 use crate::scope_cache::ScopeCache;
 use crate::session::Session;
 use crate::token::token_hash;
@@ -35,6 +36,8 @@ pub struct Hub {
     pub(crate) clinical_generation: Arc<AtomicU64>,
     /// Consent scopes and the store's resolved samples, kept between calls.
     pub(crate) scopes: ScopeCache,
+    /// Variant lookups' counts, kept between calls.
+    pub(crate) lookups: LookupCache,
 }
 
 impl Hub {
@@ -60,7 +63,15 @@ impl Hub {
             gate: std::sync::Mutex::new(()),
             clinical_generation: generation,
             scopes: ScopeCache::default(),
+            lookups: LookupCache::default(),
         })
+    }
+
+    /// Keeps the counts of up to `entries` variant lookups between calls (default
+    /// [`DEFAULT_LOOKUPS_KEPT`](crate::DEFAULT_LOOKUPS_KEPT)); 0 counts every lookup afresh.
+    pub fn with_lookup_cache(mut self, entries: usize) -> Hub {
+        self.lookups = LookupCache::new(entries);
+        self
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Hub {
@@ -87,6 +98,12 @@ impl Hub {
 
     pub fn clock(&self) -> Clock {
         self.clock
+    }
+
+    /// The store back, for the local operator's command that runs after its audit entry is
+    /// written: a read-write open costs RocksDB an OPTIONS file rewrite, so the CLI opens once.
+    pub fn into_store(self) -> Store {
+        self.store
     }
 
     /// The audit log's Ed25519 public key (hex), to verify exported checkpoints elsewhere.

@@ -78,10 +78,15 @@ impl Session<'_> {
             let mut found = false;
             // A store without samples has no individual carrying anything.
             if !all.samples.is_empty() {
-                freq_resolved(self.store(), &all, &[region], |row| {
-                    found |= row.ac > 0 && matches(row.pos, &row.reference, &row.alternate);
-                    Ok(())
+                let rows = self.hub.lookups.rows(self.store(), &all, &region, || {
+                    let mut rows = Vec::new();
+                    freq_resolved(self.store(), &all, std::slice::from_ref(&region), |row| {
+                        rows.push(row);
+                        Ok(())
+                    })?;
+                    Ok(rows)
                 })?;
+                found = rows.iter().any(|row| row.ac > 0 && matches(row.pos, &row.reference, &row.alternate));
             }
             Ok((found, Done::size(1)))
         })

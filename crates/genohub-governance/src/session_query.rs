@@ -332,6 +332,22 @@ impl Session<'_> {
             let g = self.group(&reach, cohort, false)?;
             self.gate(&reach, &[&g])?;
             let samples = g.resolve(self.store())?;
+            // Only a kept resolution (a scope's, shared between calls) identifies its samples.
+            if let (Operation::VariantLookup, [region], Some(_)) = (op, regions.as_slice(), &g.resolved) {
+                let rows = self.hub.lookups.rows(self.store(), &samples, region, || {
+                    let mut rows = Vec::new();
+                    freq_resolved(self.store(), &samples, &regions, |row| {
+                        rows.push(row);
+                        Ok(())
+                    })?;
+                    Ok(rows)
+                })?;
+                for row in rows.iter() {
+                    out.push(DisclosedFreqRow::new(row.clone(), &reach.control))?;
+                }
+                let n = rows.len() as u64;
+                return Ok((n, Done::size(n)));
+            }
             let n = freq_resolved(self.store(), &samples, &regions, |row| out.push(DisclosedFreqRow::new(row, &reach.control)))?;
             Ok((n, Done::size(n)))
         })?;

@@ -181,3 +181,38 @@ fn a_projects_scope_follows_withdrawals_and_its_own_record() {
         other => panic!("a revoked project must be refused at once, got {other:?}"),
     }
 }
+
+#[test]
+fn kept_position_lookups_follow_a_withdrawal() {
+    let fx = Fx::new();
+    let doc = fx.as_user("doc1");
+    let all = expected(&fx.hub, 0..PATIENTS);
+    let without_0 = expected(&fx.hub, 1..PATIENTS);
+    // Single positions are what the lookup cache keeps: those where sample 0 changes the counts.
+    let changed: Vec<u64> = all.iter().filter(|v| !without_0.contains(v)).map(|v| v.0).take(6).collect();
+    assert!(!changed.is_empty(), "sample 0 carries variants of the region");
+    let at = |s: &Session, pos: u64| counts(s.variant_lookup(None, format!("chr20:{pos}-{pos}").parse().unwrap()).unwrap());
+    let only = |c: &Counts, pos: u64| c.iter().filter(|v| v.0 == pos).cloned().collect::<Counts>();
+    // A variant only sample 0 carries: anonymous callers learn it exists, until the withdrawal.
+    let private = all.iter().find(|v| !without_0.iter().any(|w| (w.0, &w.1, &w.2) == (v.0, &v.1, &v.2))).cloned();
+    assert!(private.is_some(), "sample 0 has a private variant in the region");
+    let exists = |v: &(u64, String, String, u64, u64)| {
+        let (pos, r, a) = (v.0, v.1.clone(), v.2.clone());
+        fx.hub.anonymous().variant_exists(format!("chr20:{pos}-{pos}").parse().unwrap(), serde_json::json!({}), move |p, rr, aa| p == pos && rr == r && aa == a).unwrap()
+    };
+    for _ in 0..2 {
+        for &p in &changed {
+            assert_eq!(at(&doc, p), only(&all, p));
+        }
+        if let Some(v) = &private {
+            assert!(exists(v));
+        }
+    }
+    doc.withdraw_consent(PatientSpec::local("H1", "P-0"), date!(2026 - 04 - 03)).unwrap();
+    for &p in &changed {
+        assert_eq!(at(&doc, p), only(&without_0, p), "position {p}: the kept count must not outlive the withdrawal");
+    }
+    if let Some(v) = &private {
+        assert!(!exists(v), "{v:?} was carried only by the withdrawn sample");
+    }
+}

@@ -154,6 +154,12 @@ impl Engine {
         Ok(written?)
     }
 
+    /// Makes every write made so far durable (one fsync of the write-ahead log), for writes
+    /// made with `sync = false` whose durability is wanted later, shared by several.
+    pub fn sync_log(&self) -> Result<(), StoreError> {
+        Ok(self.db.flush_wal(true)?)
+    }
+
     /// Key/value pairs with `start <= key < end` (or to the end of the family).
     pub fn scan(&self, cf: &str, start: &[u8], end: Option<&[u8]>) -> impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), StoreError>> + '_ {
         let mut ro = ReadOptions::default();

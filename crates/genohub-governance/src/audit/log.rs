@@ -6,12 +6,10 @@ use genohub_store::cf;
 use genohub_store::engine::{Batch, Engine};
 use time::OffsetDateTime;
 
+use super::group_sync::GroupSync;
 use super::{checkpoint_key, entry_key, sha256_hex, AuditEntry, AuditFilter, Checkpoint, CHECKPOINT, ENTRY, GENESIS, HEAD};
 use crate::clock::rfc3339;
 use crate::error::{GovernanceError, Result};
-
-/// The key of the group-commit sync write (no meaning of its own; outside every scanned prefix).
-const SYNCED: &[u8] = b"s";
 
 /// A signed checkpoint is kept every this many entries (the head is signed on every append).
 pub const CHECKPOINT_EVERY: u64 = 256;
@@ -22,6 +20,8 @@ pub struct AuditLog {
     /// Orders appends; holds the (seq, hash) of the last entry this process wrote, so an append
     /// does not read and parse the stored head again (None: not known yet, read it).
     lock: Mutex<Option<(u64, String)>>,
+    /// Shares one log sync among entries written close together.
+    group: GroupSync,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> GovernanceError {
@@ -30,7 +30,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> GovernanceError {
 
 impl AuditLog {
     pub fn new(key: &HubKey) -> AuditLog {
-        AuditLog { signing: SigningKey::from_bytes(&key.derive("audit-signing")), lock: Mutex::new(None) }
+        AuditLog { signing: SigningKey::from_bytes(&key.derive("audit-signing")), lock: Mutex::new(None), group: GroupSync::default() }
     }
 
     pub fn public_key(&self) -> VerifyingKey {
@@ -58,13 +58,10 @@ impl AuditLog {
     pub fn append(&self, engine: &Engine, entry: AuditEntry, batch: Batch, now: OffsetDateTime) -> Result<u64> {
         let seq = self.append_in_order(engine, entry, batch, now)?;
         // The chained write above is made under the lock but not synced there: one fsync per
-        // entry under a lock caps the whole hub at one call per fsync. A synchronous write
-        // after the lock makes RocksDB sync its log up to here, covering this entry and every
-        // earlier one; concurrent appends share that sync (RocksDB groups them). The log is
-        // written in order, so no later entry can be durable without this one.
-        let mut marker = Batch::default();
-        marker.put(cf::AUDIT, SYNCED, b"");
-        engine.write(marker, true)?;
+        // entry under a lock caps the whole hub at one call per fsync. Syncing RocksDB's log
+        // afterwards makes this entry and every earlier one durable; the log is written in
+        // order, so no later entry can be durable without this one.
+        self.group.wait_durable(seq, || Ok(engine.sync_log()?))?;
         Ok(seq)
     }
 
@@ -97,6 +94,7 @@ impl AuditLog {
             batch.put(cf::AUDIT, &checkpoint_key(seq), &signed);
         }
         engine.write(batch, false)?;
+        self.group.written(seq);
         *last = Some((seq, hash));
         Ok(seq)
     }

@@ -8,6 +8,7 @@
 //! truncation, and cannot be forged without the hub key.
 
 mod entry;
+mod group_sync;
 mod log;
 mod verify;
 
