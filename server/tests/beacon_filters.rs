@@ -386,4 +386,12 @@ fn cancer_types_with_subtypes_and_ncit_terms() {
     // Anonymous questions are audited with the filters as asked.
     let log = fx.hub().operator().audit_log(&Default::default()).unwrap();
     assert!(log.iter().any(|e| e.actor == "anonymous" && e.operation == "exists" && e.parameters.to_string().contains("NSCLC")));
+    // Counts too: the filters as asked, not the rule they expand to (every subtype's code and
+    // NCIT id; kilobytes for a broad term).
+    let sizes: Vec<_> = log.iter().filter(|e| e.operation == "cohort.size" && e.parameters.to_string().contains("NSCLC")).collect();
+    assert!(!sizes.is_empty(), "the counted NSCLC questions are audited");
+    for e in sizes {
+        let p = e.parameters.to_string();
+        assert!(p.contains("\"individuals\"") && !p.contains("LUAD") && p.len() < 300, "audited as asked: {p}");
+    }
 }

@@ -122,7 +122,7 @@ impl Session<'_> {
             Some(rule) => CohortSpec::Rule(rule),
             None => CohortSpec::Everyone,
         };
-        self.cohort_size(project, &spec)
+        self.cohort_size_audited_as(project, &spec, json!({"individuals": filters}))
     }
 
     /// Aggregate statistics of the store: counts and bytes, nothing about anyone.

@@ -306,7 +306,13 @@ impl Session<'_> {
     }
 
     pub fn cohort_size(&self, project: Option<&str>, cohort: &CohortSpec) -> Result<CohortSize> {
-        self.run(Operation::CohortSize, project, json!({"cohort": cohort}), |granted| {
+        self.cohort_size_audited_as(project, cohort, json!({"cohort": cohort}))
+    }
+
+    /// [`cohort_size`](Self::cohort_size) with the audit entry's parameters given: a rule
+    /// expanded from a few filters (a cancer type and its ~900 subtypes) is recorded as asked.
+    pub(crate) fn cohort_size_audited_as(&self, project: Option<&str>, cohort: &CohortSpec, parameters: serde_json::Value) -> Result<CohortSize> {
+        self.run(Operation::CohortSize, project, parameters, |granted| {
             let reach = self.reach(Operation::CohortSize, granted, project)?;
             let g = self.group(&reach, cohort, false)?;
             self.gate(&reach, &[&g])?;
