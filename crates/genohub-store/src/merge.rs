@@ -154,7 +154,8 @@ impl Store {
             if !batches.contains(&key.batch) {
                 continue;
             }
-            let decoded = block::decode(&v)?;
+            // Sites outside the span are only needed for their row and extent.
+            let decoded = block::decode_within(&v, span.start, span.end)?;
             if !decoded.sites.iter().any(|s| s.pos <= span.end && s.end() >= span.start) {
                 continue;
             }
