@@ -3,6 +3,12 @@
 //! (LUAD, LUSC, ...), and `NCIT:C2926` the OncoTree node(s) carrying that NCI id and everything
 //! below them. Without a tree a subtype cannot be told from an unrelated code, so only the exact
 //! OncoTree code matches and NCIT terms are refused.
+//!
+//! Records keep the OncoTree code they were imported with, which a later release may have
+//! retired (`GBM`, now `GB`). So a clause lists, besides the subtree's codes, every former code
+//! whose successors all lie in it (`oncotree:BRAIN` reaches a patient recorded as GBM), and a
+//! filter naming a former code means its successor(s): `oncotree:GBM` asks for GB, and
+//! `oncotree:ALL`, split into BLL and TLL, for both.
 
 use crate::error::{GovernanceError, Result};
 use crate::hub::Hub;
@@ -41,7 +47,8 @@ pub fn codes_for_ncit<'a>(tree: &'a OncoTree, nci: &str) -> Vec<&'a str> {
 }
 
 /// Every cancer-type term a filter may use with `tree`: each OncoTree code (`oncotree:LUAD`,
-/// its name) and each NCI id of a disease node (`NCIT:C3512`, its node's name). This is the
+/// its name) and each NCI id of a disease node (`NCIT:C3512`, its node's name); former codes
+/// are accepted but not listed, as the release no longer has them. This is the
 /// tree's vocabulary, not the hub's data: listing only the codes some patient has would tell
 /// an anonymous caller which rare diagnoses the hub holds.
 pub fn cancer_type_terms(tree: &OncoTree) -> Vec<FilterTerm> {
@@ -67,12 +74,11 @@ fn quoted(value: &str) -> Result<String> {
     }
 }
 
-/// The clause for the subtrees under `tops`: their OncoTree codes, or a disease recorded by the
-/// NCI id of one of them (a hospital may code LUAD as `NCIT:C3512`).
+/// The clause for the subtrees under `tops` (current codes): their OncoTree codes and the former
+/// codes patients within them may be recorded with, or a disease recorded by the NCI id of one
+/// of them (a hospital may code LUAD as `NCIT:C3512`).
 fn subtree_clause(tree: &OncoTree, tops: &[&str]) -> Result<String> {
-    let mut codes: Vec<&str> = tops.iter().flat_map(|t| tree.subtree(t)).collect();
-    codes.sort_unstable();
-    codes.dedup();
+    let codes = tree.recorded_codes_within(tops);
     let mut ncit: Vec<String> = codes.iter().flat_map(|c| cancer_nci_ids(tree, c)).map(|i| format!("NCIT:{i}")).collect();
     ncit.sort_unstable();
     ncit.dedup();
@@ -85,14 +91,16 @@ fn subtree_clause(tree: &OncoTree, tops: &[&str]) -> Result<String> {
     Ok(format!("({by_code} or diagnosis in ({}))", list(&ncit)?))
 }
 
-/// The clause for an OncoTree filter (`code` without prefix, any case).
+/// The clause for an OncoTree filter (`code` without prefix, any case); a former code stands
+/// for its current successor(s).
 pub(crate) fn oncotree_clause(tree: Option<&OncoTree>, code: &str) -> Result<String> {
     let code = code.to_ascii_uppercase();
-    match tree {
-        None => Ok(format!("cancer_type={}", quoted(&code)?)),
-        Some(t) if t.contains(&code) => subtree_clause(t, &[&code]),
-        Some(t) => Err(GovernanceError::input(format!("oncotree:{code} is not a code of OncoTree {}", t.version))),
+    let Some(t) = tree else { return Ok(format!("cancer_type={}", quoted(&code)?)) };
+    let current = t.current(&code);
+    if current.is_empty() {
+        return Err(GovernanceError::input(format!("oncotree:{code} is not a code of OncoTree {} (current or former)", t.version)));
     }
+    subtree_clause(t, &current)
 }
 
 /// The clause for an NCIT cancer term (`C2926`, without prefix).
@@ -166,6 +174,67 @@ mod tests {
         assert!(ncit_clause(Some(&tree), &lung_nci).unwrap_err().to_string().contains("not a cancer term"));
         assert!(ncit_clause(Some(&tree), "C0").is_err());
         assert!(oncotree_clause(Some(&tree), "NOTACODE").unwrap_err().to_string().contains("not a code of OncoTree"));
+    }
+
+    /// `code` (current or former) is `top` or within it, as the tree reads it.
+    fn within(tree: &OncoTree, code: &str, top: &str) -> bool {
+        code.eq_ignore_ascii_case(top) || tree.is_a(&format!("oncotree:{code}"), &format!("oncotree:{top}"))
+    }
+
+    #[test]
+    fn patients_recorded_with_former_codes_match_their_successors_filters() {
+        let Some(tree) = tree() else { return };
+        let gb = tree.current("GBM");
+        assert_eq!(gb, ["GB"], "OncoTree revoked GBM for GB");
+        // A GBM patient is counted by GB and each node above it, and by nothing unrelated.
+        let mut top = "GB";
+        while let Some(parent) = tree.parent(top) {
+            let clause = oncotree_clause(Some(&tree), parent).unwrap();
+            assert!(rule_matches(&clause, "GBM", "oncotree:GBM"), "{parent}: {clause}");
+            top = parent;
+        }
+        assert!(rule_matches(&oncotree_clause(Some(&tree), "GB").unwrap(), "GBM", "oncotree:GBM"));
+        assert!(!rule_matches(&oncotree_clause(Some(&tree), "LUNG").unwrap(), "GBM", "oncotree:GBM"));
+        // Asking for the former code is asking for its successor (any case), not a 400.
+        assert_eq!(oncotree_clause(Some(&tree), "GBM").unwrap(), oncotree_clause(Some(&tree), "GB").unwrap());
+        assert_eq!(oncotree_clause(Some(&tree), "gbm").unwrap(), oncotree_clause(Some(&tree), "GB").unwrap());
+        // A former code split into several nodes asks for all of them.
+        let split = tree.former_codes().into_iter().find(|c| tree.current(c).len() > 1).unwrap();
+        let clause = oncotree_clause(Some(&tree), split).unwrap();
+        for code in tree.codes().into_iter().chain(tree.former_codes()) {
+            let expected = tree.current(split).iter().any(|s| within(&tree, code, s)) || code == split;
+            assert_eq!(rule_matches(&clause, code, ""), expected, "{code} under {split}");
+        }
+        // Around every former code's successors, each clause matches exactly the codes within
+        // its node, former ones included.
+        let mut tops: Vec<&str> = tree.former_codes().into_iter().flat_map(|f| tree.current(f)).collect();
+        tops.extend(tops.clone().into_iter().filter_map(|t| tree.parent(t)));
+        tops.sort_unstable();
+        tops.dedup();
+        for top in tops {
+            let clause = oncotree_clause(Some(&tree), top).unwrap();
+            for code in tree.codes().into_iter().chain(tree.former_codes()) {
+                assert_eq!(rule_matches(&clause, code, ""), within(&tree, code, top), "{code} under {top}");
+            }
+        }
+    }
+
+    #[test]
+    fn codes_with_dash_and_slash_are_quoted_values() {
+        let Some(tree) = tree() else { return };
+        for code in ["MDS/MPN", "HCL-V"] {
+            assert!(tree.contains(code));
+            let clause = oncotree_clause(Some(&tree), &code.to_ascii_lowercase()).unwrap();
+            assert!(clause.contains(&format!("'{code}'")), "{clause}");
+            assert!(rule_matches(&clause, code, &format!("oncotree:{code}")), "{clause}");
+            let parent = tree.parent(code).unwrap();
+            assert!(rule_matches(&oncotree_clause(Some(&tree), parent).unwrap(), code, ""), "{code} under {parent}");
+            assert!(!rule_matches(&oncotree_clause(Some(&tree), "LUNG").unwrap(), code, ""));
+            // Without a tree too: the exact code, quoted.
+            let exact = oncotree_clause(None, code).unwrap();
+            assert_eq!(exact, format!("cancer_type='{code}'"));
+            assert!(rule_matches(&exact, code, "") && !rule_matches(&exact, "MDS", ""));
+        }
     }
 
     #[test]
