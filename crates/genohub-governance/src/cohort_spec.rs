@@ -10,7 +10,8 @@ use genohub_analysis::SampleSource;
 pub enum CohortSpec {
     /// Every sample in the caller's scope (a project's effective set, for a researcher).
     Everyone,
-    /// A cohort stored with `genohub cohort create`.
+    /// A saved cohort: the caller's organisation's of that plain name (session_cohorts.rs),
+    /// else one stored with `genohub cohort create`; the operator names any by its stored name.
     Cohort(String),
     /// `NAME` or `CENTER/NAME` each.
     Samples(Vec<String>),

@@ -47,10 +47,15 @@ pub enum Operation {
     Exists,
     /// Aggregate statistics of the store (counts and bytes; no sample, no patient).
     Stats,
+    /// Listing and showing saved cohort definitions (session_cohorts.rs).
+    CohortRead,
+    /// Saving and deleting cohort definitions: a clinician's for its hospital, a researcher's
+    /// inside one of its projects, the operator's global ones.
+    CohortWrite,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 27] = [
+    pub const ALL: [Operation; 29] = [
         Operation::OrgCreate,
         Operation::OrgList,
         Operation::UserCreate,
@@ -78,6 +83,8 @@ impl Operation {
         Operation::Backup,
         Operation::Exists,
         Operation::Stats,
+        Operation::CohortRead,
+        Operation::CohortWrite,
     ];
 
     pub fn name(self) -> &'static str {
@@ -109,6 +116,8 @@ impl Operation {
             Operation::Backup => "store.backup",
             Operation::Exists => "exists",
             Operation::Stats => "stats",
+            Operation::CohortRead => "cohort.read",
+            Operation::CohortWrite => "cohort.write",
         }
     }
 
@@ -183,6 +192,11 @@ pub fn scope(role: Role, op: Operation) -> Scope {
 
         // Operations.
         (R::Operator, O::Backup) => S::All,
+
+        // Saved cohort definitions: where their owner may evaluate them.
+        (R::Operator, O::CohortRead | O::CohortWrite) => S::All,
+        (R::Clinician, O::CohortRead | O::CohortWrite) => S::OwnOrg,
+        (R::Researcher, O::CohortRead | O::CohortWrite) => S::Project,
 
         // Public answers: what anyone may learn, without a token too.
         (_, O::Exists | O::Stats) => S::All,

@@ -201,7 +201,7 @@ impl Session<'_> {
                         let all = self.hub.scopes.all_samples(store)?;
                         (SampleSource::All, (!all.samples.is_empty()).then_some(all))
                     }
-                    CohortSpec::Cohort(c) => (self.cohort_source(c)?, None),
+                    CohortSpec::Cohort(c) => (self.cohort_source(c, reach.project.as_ref())?, None),
                     CohortSpec::Samples(n) => (SampleSource::Names(n.clone()), None),
                     CohortSpec::Rule(r) => (SampleSource::Names(self.rule_names(r)?), None),
                 };
@@ -224,10 +224,12 @@ impl Session<'_> {
             .collect())
     }
 
-    fn cohort_source(&self, name: &str) -> Result<SampleSource> {
-        match self.store().cohort(name)?.map(|c| c.definition) {
+    /// A stored cohort by the name the caller gave (its organisation's first: session_cohorts.rs).
+    fn cohort_source(&self, name: &str, project: Option<&Project>) -> Result<SampleSource> {
+        let stored = self.stored_cohort_name(name, project)?;
+        match self.store().cohort(&stored)?.map(|c| c.definition) {
             Some(CohortDefinition::Rule(rule)) => Ok(SampleSource::Names(self.rule_names(&rule)?)),
-            _ => Ok(SampleSource::Cohort(name.to_string())),
+            _ => Ok(SampleSource::Cohort(stored)),
         }
     }
 
@@ -239,7 +241,7 @@ impl Session<'_> {
         };
         let wanted: BTreeSet<GenomicSampleRef> = match spec {
             CohortSpec::Everyone => e.samples.clone(),
-            CohortSpec::Cohort(c) => refs(genohub_analysis::resolve(store, &self.cohort_source(c)?)?),
+            CohortSpec::Cohort(c) => refs(genohub_analysis::resolve(store, &self.cohort_source(c, reach.project.as_ref())?)?),
             CohortSpec::Samples(n) => refs(store.resolve_samples(&SampleSelection::Names(n.clone())).map_err(|e| GovernanceError::input(e.to_string()))?),
             CohortSpec::Rule(r) => self.hub.clinical.rule_samples(store, &self.hub.key, r, today)?,
         };

@@ -104,6 +104,13 @@ fn attempt(s: &Session, op: Operation, c: &Ctx) -> Result<(), GovernanceError> {
             Ok(())
         }
         Operation::Stats => s.store_stats().map(|st| assert!(st.samples >= SAMPLES, "{} samples", st.samples)),
+        Operation::CohortRead => s.cohorts().map(drop),
+        Operation::CohortWrite => {
+            // Patient 0 is H1's, consents GRU+CC: the clinician's own and the project's.
+            let definition = genohub_governance::NewCohort::Samples(vec![format!("seqA/{}", sample(0).name)]);
+            s.create_cohort(&genohub_governance::CohortRequest { name: format!("c-{tag}"), definition, project: project.map(String::from), replace: false })
+                .map(drop)
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod block;
 pub mod callable;
 pub mod cf;
 pub mod cohort;
+pub mod cohort_namespace;
 pub mod engine;
 pub mod error;
 pub mod exclusion;

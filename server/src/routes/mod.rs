@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod clinical;
+pub mod cohorts;
 pub mod health;
 pub mod jobs;
 pub mod params;
@@ -42,6 +43,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/afdist", get(queries::afdist))
         .route("/api/v1/assoc", post(queries::assoc))
         .route("/api/v1/cohorts/size", get(queries::cohort_size))
+        .route("/api/v1/cohorts", get(cohorts::list).post(cohorts::create))
+        .route("/api/v1/cohorts/{name}", get(cohorts::show).delete(cohorts::delete))
         .route("/api/v1/projects", get(projects::list).post(projects::submit))
         .route("/api/v1/projects/{id}", get(projects::get_one))
         .route("/api/v1/projects/{id}/approve", post(projects::approve))
