@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
-use genohub_analysis::{afdist::AfDistRequest, samples, Bins, BurdenOptions, BurdenRequest, BurdenRow, BurdenScore, FreqRequest, GeneSet, SampleSource};
+use genohub_analysis::{
+    afdist::AfDistRequest, samples, Bins, BurdenOptions, BurdenRequest, BurdenRow, BurdenScore, FreqRequest, GeneSet, RowFormat, SampleSource,
+};
 use genohub_store::{Region, Store, StoreError};
 
 use crate::analysis_args::{AfDistArgs, AssocArgs, BurdenScoreArg, CohortCommand, FreqArgs, SampleArgs, TableFormat, TestKind};
@@ -42,6 +44,16 @@ fn output(path: &Option<PathBuf>) -> Result<Box<dyn Write>> {
     Ok(match path {
         Some(p) => Box::new(BufWriter::with_capacity(1 << 20, std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)),
         None => Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())),
+    })
+}
+
+/// The store the command's audit entry was written through, or the store opened now
+/// (`read_only` where the command only reads).
+pub fn open(store_dir: &Path, audited: Option<Store>, read_only: bool) -> Result<Store> {
+    Ok(match audited {
+        Some(store) => store,
+        None if read_only => Store::open_read_only(store_dir)?,
+        None => Store::open(store_dir)?,
     })
 }
 
@@ -110,47 +122,45 @@ fn io_err(e: std::io::Error) -> StoreError {
     StoreError::io("writing output", e)
 }
 
-pub fn freq(store_dir: &Path, a: FreqArgs) -> Result<()> {
+pub fn freq(store_dir: &Path, audited: Option<Store>, a: FreqArgs) -> Result<()> {
     let req = FreqRequest { regions: regions(&a.regions)?, samples: sample_source(&a.samples)? };
-    let store = Store::open_read_only(store_dir)?;
+    let store = open(store_dir, audited, true)?;
     let req = FreqRequest { samples: crate::clinical_key::prepare(&store, req.samples)?, ..req };
     let mut out = output(&a.output)?;
-    let mut buf = Vec::with_capacity(256);
+    let format = match a.format {
+        TableFormat::Tsv => RowFormat::Tsv,
+        TableFormat::Json => RowFormat::Json,
+    };
     let mut first = true;
-    // The header is written only once the request has been checked (inside the first row).
+    // The header is written only once the request has been checked (with the first row).
     let mut wrote_header = false;
     let mut write_header = |out: &mut dyn Write| -> std::io::Result<()> {
         if !wrote_header {
             wrote_header = true;
-            match a.format {
-                TableFormat::Tsv => writeln!(out, "{}", genohub_analysis::FreqRow::TSV_HEADER)?,
-                TableFormat::Json => out.write_all(b"[")?,
+            match format {
+                RowFormat::Tsv => writeln!(out, "{}", genohub_analysis::FreqRow::TSV_HEADER)?,
+                RowFormat::Json => out.write_all(b"[")?,
             }
         }
         Ok(())
     };
-    genohub_analysis::freq(&store, &req, |row| {
+    genohub_analysis::freq_text(&store, &req, format, |row| {
         write_header(&mut out).map_err(io_err)?;
-        buf.clear();
-        match a.format {
-            TableFormat::Tsv => row.write_tsv(&mut buf),
-            TableFormat::Json => {
-                buf.extend_from_slice(if first { b"\n" } else { b",\n" });
-                serde_json::to_writer(&mut buf, &row).expect("rows serialise");
-            }
+        if format == RowFormat::Json {
+            out.write_all(if first { b"\n" } else { b",\n" }).map_err(io_err)?;
         }
         first = false;
-        out.write_all(&buf).map_err(io_err)
+        out.write_all(row).map_err(io_err)
     })?;
     write_header(&mut out)?;
-    if let TableFormat::Json = a.format {
+    if format == RowFormat::Json {
         out.write_all(b"\n]\n")?;
     }
     out.flush()?;
     Ok(())
 }
 
-pub fn afdist(store_dir: &Path, a: AfDistArgs, quiet: bool) -> Result<()> {
+pub fn afdist(store_dir: &Path, audited: Option<Store>, a: AfDistArgs, quiet: bool) -> Result<()> {
     let req = AfDistRequest {
         regions: regions(&a.regions)?,
         samples: sample_source(&a.samples)?,
@@ -158,7 +168,7 @@ pub fn afdist(store_dir: &Path, a: AfDistArgs, quiet: bool) -> Result<()> {
         dev_bins: Bins::parse(&a.dev_bins)?,
         af_bins: Bins::parse(&a.af_bins)?,
     };
-    let store = Store::open_read_only(store_dir)?;
+    let store = open(store_dir, audited, true)?;
     let req = AfDistRequest { samples: crate::clinical_key::prepare(&store, req.samples)?, ..req };
     let t = Instant::now();
     let d = genohub_analysis::afdist(&store, &req)?;
@@ -227,7 +237,7 @@ fn write_plot(path: &Path, svg: String) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
-pub fn assoc(store_dir: &Path, a: AssocArgs) -> Result<()> {
+pub fn assoc(store_dir: &Path, audited: Option<Store>, a: AssocArgs) -> Result<()> {
     let covariates = a.covariates.as_deref().map(genohub_analysis::Covariates::read).transpose()?;
     let test = match a.test {
         TestKind::Fisher => genohub_analysis::AssocTest::Fisher,
@@ -243,9 +253,9 @@ pub fn assoc(store_dir: &Path, a: AssocArgs) -> Result<()> {
             BurdenScoreArg::AltCount => BurdenScore::AltCount,
         };
         let options = BurdenOptions { regions, genes: GeneSet::read(genes)?, max_af: a.max_af, test, score, covariates };
-        return burden(store_dir, &a, BurdenRequest { cases, controls, options });
+        return burden(open(store_dir, audited, true)?, &a, BurdenRequest { cases, controls, options });
     }
-    let store = Store::open_read_only(store_dir)?;
+    let store = open(store_dir, audited, true)?;
     let (cases, controls) = (crate::clinical_key::prepare(&store, cases)?, crate::clinical_key::prepare(&store, controls)?);
     let req = genohub_analysis::AssocRequest { regions, cases, controls, test, covariates };
     let mut table = TableWriter::new(&a.output, a.format, genohub_analysis::AssocRow::TSV_HEADER)?;
@@ -264,8 +274,7 @@ pub fn assoc(store_dir: &Path, a: AssocArgs) -> Result<()> {
     Ok(())
 }
 
-fn burden(store_dir: &Path, a: &AssocArgs, req: BurdenRequest) -> Result<()> {
-    let store = Store::open_read_only(store_dir)?;
+fn burden(store: Store, a: &AssocArgs, req: BurdenRequest) -> Result<()> {
     let req = BurdenRequest { cases: crate::clinical_key::prepare(&store, req.cases)?, controls: crate::clinical_key::prepare(&store, req.controls)?, ..req };
     let mut table = TableWriter::new(&a.output, a.format, BurdenRow::TSV_HEADER)?;
     let mut points = Vec::new();

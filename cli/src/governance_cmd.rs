@@ -52,16 +52,27 @@ fn with_hub<T>(store_dir: &Path, create: bool, token: &Option<String>, f: impl F
     f(&session)
 }
 
-/// Before the command runs: true when governance answered it entirely (token queries).
-pub fn intercept(cli: &Cli) -> Result<bool> {
+/// What is left to do once governance has seen the command.
+pub enum Next {
+    /// Governance answered it entirely (token queries).
+    Done,
+    /// The command runs, on the store its audit entry was written through when there was one:
+    /// opening the store again would pay a second read-write (or read-only) open.
+    Run(Option<Store>),
+}
+
+/// Before the command runs: authorises and audits it, or answers it entirely.
+pub fn intercept(cli: &Cli) -> Result<Next> {
     let dir = &cli.store;
     let project = cli.project.as_deref();
     let Some(token) = &cli.token else {
         // A read of a store that does not exist fails in the command itself, creating nothing.
         if let Some((op, params)) = operator_action(&cli.command).filter(|(op, _)| *op == Operation::Ingest || store_exists(dir)) {
-            with_hub(dir, true, &None, |s| Ok(s.authorize(op, None, params)?))?;
+            let hub = open_hub(dir, true)?;
+            hub.operator().authorize(op, None, params)?;
+            return Ok(Next::Run(Some(hub.into_store())));
         }
-        return Ok(false);
+        return Ok(Next::Run(None));
     };
     let t = &Some(token.clone());
     match &cli.command {
@@ -72,8 +83,9 @@ pub fn intercept(cli: &Cli) -> Result<bool> {
         Command::Batches { json } => with_session(dir, t, |s| crate::governance_query::batches(s, *json))?,
         Command::Ingest(a) => {
             // An uploader may ingest only for its own center; the ingest itself then runs below.
-            with_session(dir, t, |s| Ok(s.authorize(Operation::Ingest, Some(&a.center), json!({"files": a.files, "center": a.center}))?))?;
-            return Ok(false);
+            let hub = open_hub(dir, false)?;
+            hub.authenticate(token)?.authorize(Operation::Ingest, Some(&a.center), json!({"files": a.files, "center": a.center}))?;
+            return Ok(Next::Run(Some(hub.into_store())));
         }
         // These act through the governed session themselves (token or operator).
         Command::Org(_)
@@ -83,10 +95,10 @@ pub fn intercept(cli: &Cli) -> Result<bool> {
         | Command::Audit(_)
         | Command::Patient(_)
         | Command::Consent(_)
-        | Command::Purge(_) => return Ok(false),
+        | Command::Purge(_) => return Ok(Next::Run(None)),
         _ => bail!("this command runs only as the local operator (without --token / GENOHUB_TOKEN)"),
     }
-    Ok(true)
+    Ok(Next::Done)
 }
 
 /// What a token-less command does, for the operator's audit entry.

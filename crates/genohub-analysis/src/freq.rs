@@ -6,8 +6,7 @@ use genohub_store::{Region, ResolvedSamples, Store, StoreError};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::hwe::hwe_exact;
-use crate::number::{push_f64, push_u64};
+use crate::freq_line::FreqLine;
 use crate::plan::ScanPlan;
 use crate::samples::{resolve, SampleSource};
 use crate::scan::scan;
@@ -47,51 +46,13 @@ pub struct FreqRow {
 
 impl FreqRow {
     pub fn new(chrom: &str, site: &genohub_store::block::StoredSite, c: &GenotypeCounts) -> FreqRow {
-        FreqRow {
-            chrom: chrom.to_string(),
-            pos: site.pos,
-            id: site.id.clone(),
-            reference: site.reference.clone(),
-            alternate: site.alternate.clone(),
-            ac: c.ac,
-            an: c.an,
-            af: c.allele_frequency(),
-            hom_ref: c.hom_ref,
-            het: c.het,
-            hom_alt: c.hom_alt,
-            hap_ref: c.hap_ref,
-            hap_alt: c.hap_alt,
-            missing: c.missing + c.hap_missing,
-            hwe_p: hwe_exact(c.hom_ref, c.het, c.hom_alt),
-        }
+        FreqLine::new(chrom, site, c).to_row()
     }
 
     pub const TSV_HEADER: &'static str = "#CHROM\tPOS\tID\tREF\tALT\tAC\tAN\tAF\tHOM_REF\tHET\tHOM_ALT\tHAP_REF\tHAP_ALT\tMISSING\tHWE_P";
 
     pub fn write_tsv(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self.chrom.as_bytes());
-        out.push(b'\t');
-        push_u64(out, self.pos);
-        for text in [&self.id, &self.reference, &self.alternate] {
-            out.push(b'\t');
-            out.extend_from_slice(text.as_bytes());
-        }
-        out.push(b'\t');
-        push_u64(out, self.ac);
-        out.push(b'\t');
-        push_u64(out, self.an);
-        out.push(b'\t');
-        match self.af {
-            Some(af) => push_f64(out, af),
-            None => out.push(b'.'),
-        }
-        for v in [self.hom_ref, self.het, self.hom_alt, self.hap_ref, self.hap_alt, self.missing] {
-            out.push(b'\t');
-            push_u64(out, v);
-        }
-        out.push(b'\t');
-        push_f64(out, self.hwe_p);
-        out.push(b'\n');
+        FreqLine::of(self).write_tsv(out)
     }
 }
 
