@@ -6,14 +6,15 @@ use std::io::Write;
 
 use genohub_codec::{code, GenotypeCounts};
 use genohub_store::{Region, ResolvedSamples, SampleRecord, Store, StoreError};
-use ndarray::{Array1, Array2};
 use serde::Serialize;
 
 use crate::conditional_or::conditional_odds_ratio;
 use crate::covariates::Covariates;
 use crate::error::{AnalysisError, Result};
 use crate::fisher::{fisher_exact, Table, Z95};
-use crate::logistic::{fit_with_firth_fallback, wald_p, Fit};
+use crate::fit_pass::Columns;
+use crate::logistic::{fit_columns_with_firth_fallback, wald_p, Fit, Start};
+use crate::null_model::NullModel;
 use crate::number::fmt_f64;
 use crate::plan::ScanPlan;
 use crate::samples::{resolve, SampleSource};
@@ -120,9 +121,28 @@ impl AssocRow {
 /// Everything a per-site test needs, fixed before the scan.
 struct Design {
     test: AssocTest,
-    /// Covariate values of cases then controls.
+    /// Case status (1, 0) of cases then controls.
+    status: Vec<f64>,
+    /// One column per covariate, over cases then controls.
     covariates: Vec<Vec<f64>>,
-    n_covariates: usize,
+    /// Where every variant's fit starts (logistic test; None if it did not converge).
+    null: Option<NullModel>,
+    /// [`dosage`] of every code, NaN for None: one lookup per sample and variant.
+    dosage_of: [f64; 256],
+}
+
+impl Design {
+    fn new(test: AssocTest, rows: Vec<Vec<f64>>, n_cases: usize) -> Design {
+        let n_covariates = rows.first().map_or(0, Vec::len);
+        let covariates: Vec<Vec<f64>> = (0..n_covariates).map(|j| rows.iter().map(|r| r[j]).collect()).collect();
+        let status: Vec<f64> = (0..rows.len()).map(|i| if i < n_cases { 1.0 } else { 0.0 }).collect();
+        let null = match test {
+            AssocTest::Logistic => NullModel::fit(&status, &covariates),
+            AssocTest::Fisher => None,
+        };
+        let dosage_of = std::array::from_fn(|c| dosage(c as u8).unwrap_or(f64::NAN));
+        Design { test, status, covariates, null, dosage_of }
+    }
 }
 
 /// Refuses overlapping groups, naming the shared samples.
@@ -163,7 +183,7 @@ pub(crate) fn covariate_rows(covariates: Option<&Covariates>, test: AssocTest, c
 pub fn assoc(store: &Store, req: &AssocRequest, mut sink: impl FnMut(AssocRow) -> Result<(), StoreError>) -> Result<u64> {
     let (cases, controls) = resolve_case_control(store, &req.cases, &req.controls)?;
     let covariates = covariate_rows(req.covariates.as_ref(), req.test, &cases, &controls)?;
-    let design = Design { test: req.test, n_covariates: req.covariates.as_ref().map_or(0, |c| c.names.len()), covariates };
+    let design = Design::new(req.test, covariates, cases.samples.len());
     let plan = ScanPlan::new(store, &[&cases, &controls], &req.regions)?;
     let mut n = 0;
     scan(
@@ -234,32 +254,40 @@ fn dosage(c: u8) -> Option<f64> {
 
 fn regress(d: &Design, site: &Site, c: &GenotypeCounts, k: &GenotypeCounts) -> AssocRow {
     let mut codes = Vec::new();
-    let mut rows: Vec<f64> = Vec::new();
-    let mut y: Vec<f64> = Vec::new();
-    let p = 2 + d.n_covariates;
+    // Dosage of every sample, NaN where it is left out.
+    let mut dosages: Vec<f64> = Vec::with_capacity(d.status.len());
     // (alt, ref) allele counts of cases and controls among the samples used.
     let mut cells = [[0u64; 2]; 2];
-    let mut sample = 0;
-    for (group, status) in [(0usize, 1.0f64), (1, 0.0)] {
+    let mut carriers = Vec::new();
+    let mut any_missing = false;
+    for (group, cell) in cells.iter_mut().enumerate() {
         site.codes(group, &mut codes);
+        let (mut alt, mut used) = (0.0, 0u64);
         for &code in &codes {
-            if let Some(g) = dosage(code) {
-                rows.push(1.0);
-                rows.push(g);
-                rows.extend_from_slice(&d.covariates[sample]);
-                y.push(status);
-                cells[group][0] += g as u64;
-                cells[group][1] += 2 - g as u64;
+            let g = d.dosage_of[usize::from(code)];
+            if g > 0.0 {
+                carriers.push(dosages.len());
+                alt += g;
             }
-            sample += 1;
+            any_missing |= g.is_nan();
+            used += u64::from(!g.is_nan());
+            dosages.push(g);
         }
+        *cell = [alt as u64, 2 * used - alt as u64];
     }
+    // With samples left out, their own copy of the columns; otherwise the design's.
+    let compact = any_missing.then(|| {
+        let used: Vec<usize> = (0..dosages.len()).filter(|&i| !dosages[i].is_nan()).collect();
+        let pick = |v: &[f64]| -> Vec<f64> { used.iter().map(|&i| v[i]).collect() };
+        (pick(&d.status), std::iter::once(pick(&dosages)).chain(d.covariates.iter().map(|col| pick(col))).collect::<Vec<_>>())
+    });
+    let cols = match &compact {
+        Some((y, x)) => Columns::new(y, x.iter().map(Vec::as_slice).collect()),
+        None => Columns::new(&d.status, std::iter::once(dosages.as_slice()).chain(d.covariates.iter().map(Vec::as_slice)).collect()).with_carriers(&carriers),
+    };
     let mut row = base_row(site, c, k, Method::Logistic);
-    let n = y.len();
-    row.obs = n as u64;
-    let x = Array2::from_shape_vec((n, p), rows).expect("rows have p values each");
-    let y = Array1::from(y);
-    let g = x.column(1);
+    row.obs = cols.y.len() as u64;
+    let (g, y) = (cols.x[0], cols.y);
     if g.iter().all(|&v| v == g[0]) {
         row.error = Some("CONST_DOSAGE");
         return row;
@@ -269,7 +297,10 @@ fn regress(d: &Design, site: &Site, c: &GenotypeCounts, k: &GenotypeCounts) -> A
         return row;
     }
     let zero_cell = cells.iter().flatten().any(|&v| v == 0);
-    let (used_firth, fit) = fit_with_firth_fallback(x.view(), &y, zero_cell);
+    // The first pass comes from the null model where the variant uses every sample.
+    let first = d.null.as_ref().filter(|_| compact.is_none()).map(|null| null.first_pass(&dosages, &carriers, &d.covariates, &d.status));
+    let start = d.null.as_ref().map(|null| Start { beta: null.start(), first: first.as_ref() });
+    let (used_firth, fit) = fit_columns_with_firth_fallback(&cols, zero_cell, start);
     if used_firth {
         row.test = Method::Firth;
     }

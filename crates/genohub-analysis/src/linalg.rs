@@ -28,10 +28,9 @@ pub fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
     Some(l)
 }
 
-/// A⁻¹ from A's Cholesky factor.
-pub fn inverse_from_cholesky(l: &Array2<f64>) -> Array2<f64> {
+/// L⁻¹ of a lower-triangular L (forward substitution), itself lower triangular.
+pub fn lower_inverse(l: &Array2<f64>) -> Array2<f64> {
     let n = l.nrows();
-    // L⁻¹ by forward substitution, then A⁻¹ = L⁻ᵀ·L⁻¹.
     let mut li = Array2::<f64>::zeros((n, n));
     for j in 0..n {
         li[[j, j]] = 1.0 / l[[j, j]];
@@ -43,6 +42,12 @@ pub fn inverse_from_cholesky(l: &Array2<f64>) -> Array2<f64> {
             li[[i, j]] = s / l[[i, i]];
         }
     }
+    li
+}
+
+/// A⁻¹ from A's Cholesky factor: A⁻¹ = L⁻ᵀ·L⁻¹.
+pub fn inverse_from_cholesky(l: &Array2<f64>) -> Array2<f64> {
+    let li = lower_inverse(l);
     li.t().dot(&li)
 }
 
