@@ -1,13 +1,16 @@
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::CodecError;
 use crate::extended_call::ExtendedCall;
 use crate::genotype_block::GenotypeBlock;
+use crate::genotype_counts::GenotypeCounts;
 use crate::gt_parser;
 use crate::header::{Header, SectionKind};
 use crate::int_column;
 use crate::pbwt::{self, SlotBits};
+use crate::sample_subset::SampleSubset;
 use crate::section;
+use crate::subset_pbwt::{self, SubsetPlan};
 use crate::variant_genotypes::VariantGenotypes;
 use crate::variant_layout::{PaletteEntry, VariantLayout};
 
@@ -25,9 +28,26 @@ pub struct BlockView {
     n_pbwt: u32,
     /// Slot bits of the PBWT records, replayed on first use (see [`crate::pbwt`]).
     pbwt_bits: OnceLock<Vec<u64>>,
+    /// How recently used subsets are counted at PBWT records, by subset id.
+    subset_plans: Mutex<Vec<(u64, Arc<SubsetPlan>)>>,
     dp: Option<CompressedColumn>,
     gq: Option<CompressedColumn>,
     ad: Option<CompressedColumn>,
+}
+
+/// How [`BlockView::counts_in_by`] counts a subset at PBWT records.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubsetPath {
+    /// As [`VariantGenotypes::counts_in`] does.
+    Auto,
+    /// The subset's slots tracked through the order whatever its size, from as early in
+    /// the block as possible.
+    Tracked,
+    /// All samples less the complement, tracked as in `Tracked`.
+    Complement,
+    /// The whole order replayed.
+    Replay,
 }
 
 /// A DP/GQ/AD section kept in its compressed form.
@@ -53,6 +73,7 @@ impl BlockView {
             extended_start: parsed.extended_start,
             n_pbwt: parsed.n_pbwt,
             pbwt_bits: OnceLock::new(),
+            subset_plans: Mutex::new(Vec::new()),
             dp: column(SectionKind::Dp),
             gq: column(SectionKind::Gq),
             ad: column(SectionKind::Ad),
@@ -66,6 +87,56 @@ impl BlockView {
         let len = 2 * (self.n_samples as usize).div_ceil(64);
         let at = ordinal as usize * len;
         SlotBits(bits.get(at..at + len).unwrap_or(&[]))
+    }
+
+    /// How `subset` is counted at PBWT records, worked out on first use.
+    pub(crate) fn subset_plan(&self, subset: &SampleSubset) -> Arc<SubsetPlan> {
+        let mut plans = self.subset_plans.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, plan)) = plans.iter().find(|(id, _)| *id == subset.id()) {
+            return plan.clone();
+        }
+        let plan = Arc::new(self.plan_subset(subset, SubsetPath::Auto));
+        // A scan uses a subset or two per block.
+        if plans.len() >= 4 {
+            plans.remove(0);
+        }
+        plans.push((subset.id(), plan.clone()));
+        plan
+    }
+
+    /// Subsets of up to half the samples are tracked where that is estimated cheaper than
+    /// the replay; so are the complements of bigger ones when all-sample counts are stored
+    /// (format 3).
+    fn plan_subset(&self, subset: &SampleSubset, path: SubsetPath) -> SubsetPlan {
+        let block = subset_pbwt::Block {
+            gt: &self.gt,
+            layouts: &self.layouts,
+            palette: &self.palette,
+            n_samples: self.n_samples as usize,
+            n_pbwt: self.n_pbwt as usize,
+        };
+        let stored_counts = self.layouts.iter().any(|l| matches!(l, VariantLayout::Pbwt(p) if p.diploid.is_some()));
+        match path {
+            SubsetPath::Auto if stored_counts && 2 * subset.len() > self.n_samples => {
+                let rest = subset.complement();
+                subset_pbwt::build(&block, &rest, true).map_or(SubsetPlan::Replay, |bits| SubsetPlan::Complement(rest, bits))
+            }
+            SubsetPath::Auto => subset_pbwt::build(&block, subset, true).map_or(SubsetPlan::Replay, SubsetPlan::Tracked),
+            SubsetPath::Tracked => subset_pbwt::build(&block, subset, false).map_or(SubsetPlan::Replay, SubsetPlan::Tracked),
+            SubsetPath::Complement => {
+                let rest = subset.complement();
+                subset_pbwt::build(&block, &rest, false).map_or(SubsetPlan::Replay, |bits| SubsetPlan::Complement(rest, bits))
+            }
+            SubsetPath::Replay => SubsetPlan::Replay,
+        }
+    }
+
+    /// Per-variant counts over `subset` by a chosen method; for tests and benchmarks that
+    /// compare the methods ([`VariantGenotypes::counts_in`] chooses by itself).
+    #[doc(hidden)]
+    pub fn counts_in_by(&self, subset: &SampleSubset, path: SubsetPath) -> Vec<GenotypeCounts> {
+        let plan = self.plan_subset(subset, path);
+        self.variants().map(|v| v.counts_in_planned(subset, &plan)).collect()
     }
 
     pub fn n_variants(&self) -> u32 {

@@ -1,4 +1,4 @@
-use std::ops::AddAssign;
+use std::ops::{AddAssign, Sub};
 
 use crate::code::{self, ALT, MISSING, REF};
 use crate::extended_call::ExtendedCall;
@@ -90,5 +90,25 @@ impl AddAssign for GenotypeCounts {
         self.extended += o.extended;
         self.ac += o.ac;
         self.an += o.an;
+    }
+}
+
+/// Counts of a set less those of a subset of it (every field is a sum over samples).
+impl Sub for GenotypeCounts {
+    type Output = Self;
+
+    fn sub(self, o: Self) -> Self {
+        Self {
+            hom_ref: self.hom_ref - o.hom_ref,
+            het: self.het - o.het,
+            hom_alt: self.hom_alt - o.hom_alt,
+            missing: self.missing - o.missing,
+            hap_ref: self.hap_ref - o.hap_ref,
+            hap_alt: self.hap_alt - o.hap_alt,
+            hap_missing: self.hap_missing - o.hap_missing,
+            extended: self.extended - o.extended,
+            ac: self.ac - o.ac,
+            an: self.an - o.an,
+        }
     }
 }

@@ -27,13 +27,15 @@
 //! by side, override samples cleared); counting is then a few popcounts per 32 samples.
 //! Counting all samples needs no replay: from format version 3 each PBWT record also stores
 //! its het and hom-alt counts over the samples its bits describe.
+//! Counting a small subset follows only its haplotypes through the order
+//! ([`crate::subset_pbwt`]).
 
 use crate::code;
 use crate::dense_counts::SampleMask;
 use crate::dense_planes::DensePlanes;
 use crate::genotype_counts::GenotypeCounts;
 use crate::sparse_exceptions::SparseExceptions;
-use crate::variant_layout::{PaletteEntry, PbwtLayout, VariantLayout};
+use crate::variant_layout::{PaletteEntry, PbwtLayout, SparseLayout, VariantLayout};
 use crate::varint;
 
 /// Whether `c` is `make(a1, a2, phased)` with both alleles REF or ALT.
@@ -275,47 +277,83 @@ pub(crate) fn materialize(gt: &[u8], layouts: &[VariantLayout], palette: &[Palet
 }
 
 fn replay<S: Slot>(gt: &[u8], layouts: &[VariantLayout], palette: &[PaletteEntry], n_samples: usize, bits: &mut [u64]) {
-    let n_words = n_samples.div_ceil(64);
-    let n_slots = 2 * n_samples;
-    let mut order: Vec<S> = (0..n_slots).map(S::from_index).collect();
-    let mut next = vec![S::default(); n_slots];
-    let mut scratch = vec![0u64; 2 * n_words];
-    let mut slot_bits = Vec::with_capacity(2 * n_words);
-    let mut replay_scratch = ReplayScratch::default();
-    let mut records = bits.chunks_exact_mut(2 * n_words).peekable();
+    let mut replay = OrderReplay::<S>::new(n_samples);
+    let mut records = bits.chunks_exact_mut(2 * n_samples.div_ceil(64)).peekable();
     for layout in layouts {
         if records.peek().is_none() {
             break;
         }
+        let out = match layout {
+            VariantLayout::Pbwt(_) => records.next(),
+            _ => None,
+        };
+        replay.step(gt, layout, palette, out);
+    }
+}
+
+/// The block's whole PBWT order, moved on one record at a time.
+pub(crate) struct OrderReplay<S> {
+    n_samples: usize,
+    order: Vec<S>,
+    next: Vec<S>,
+    scratch: Vec<u64>,
+    slot_bits: Vec<u64>,
+    replay_scratch: ReplayScratch<S>,
+    /// Slot bits of a PBWT record nobody asked for.
+    unused_bits: Vec<u64>,
+}
+
+impl<S: Slot> OrderReplay<S> {
+    /// Starts at the identity order.
+    pub(crate) fn new(n_samples: usize) -> Self {
+        let n_slots = 2 * n_samples;
+        Self {
+            n_samples,
+            order: (0..n_slots).map(S::from_index).collect(),
+            next: vec![S::default(); n_slots],
+            scratch: vec![0u64; 2 * n_samples.div_ceil(64)],
+            slot_bits: Vec::new(),
+            replay_scratch: ReplayScratch::default(),
+            unused_bits: Vec::new(),
+        }
+    }
+
+    /// Slots in the current order.
+    pub(crate) fn order(&self) -> &[S] {
+        &self.order
+    }
+
+    /// Moves the order past `layout` (if it moves it). A PBWT record also writes its slot
+    /// bits (see [`materialize`]) to `out`, which must then hold `2 * ceil(N / 64)` words.
+    pub(crate) fn step(&mut self, gt: &[u8], layout: &VariantLayout, palette: &[PaletteEntry], out: Option<&mut [u64]>) {
+        let n_samples = self.n_samples;
+        let n_words = n_samples.div_ceil(64);
         match layout {
             VariantLayout::Pbwt(p) => {
-                let Some(out) = records.next() else {
-                    break;
+                let out = match out {
+                    Some(out) => out,
+                    None => {
+                        self.unused_bits.resize(2 * n_words, 0);
+                        &mut self.unused_bits[..]
+                    }
                 };
-                if !replay_runs(gt, p, &mut order, &mut next, &mut replay_scratch, out) {
-                    continue;
+                if !replay_runs(gt, p, &mut self.order, &mut self.next, &mut self.replay_scratch, out) {
+                    return;
                 }
             }
             VariantLayout::Dense(d) if d.advances => {
                 let planes = DensePlanes::new(gt, d, n_samples);
-                let (first, second) = scratch.split_at_mut(n_words);
+                let (first, second) = self.scratch.split_at_mut(n_words);
                 for (i, (a1, a2)) in first.iter_mut().zip(second.iter_mut()).enumerate() {
-                    // ALT is allele bits 01; EXTENDED samples (first-allele bits 11) copy
-                    // their other bits from the default but have no allele here.
-                    let (low1, high1) = (planes.actual_word(0, i), planes.actual_word(1, i));
-                    let plain = planes.valid_mask(i) & !(low1 & high1);
-                    *a1 = low1 & !high1 & plain;
-                    *a2 = planes.actual_word(2, i) & !planes.actual_word(3, i) & plain;
+                    (*a1, *a2) = dense_alt_words(&planes, i);
                 }
-                advance_by_planes(&order, &scratch, &mut slot_bits, &mut next, &mut replay_scratch.moved);
+                advance_by_planes(&self.order, &self.scratch, &mut self.slot_bits, &mut self.next, &mut self.replay_scratch.moved);
             }
             VariantLayout::Sparse(sp) if sp.advances => {
-                let (first, second) = scratch.split_at_mut(n_words);
+                let (first, second) = self.scratch.split_at_mut(n_words);
                 first.fill(fill_of(code::first(sp.default)));
                 second.fill(fill_of(code::second(sp.default)));
-                let entries = palette.get(sp.palette_start as usize..).unwrap_or(&[]);
-                for (sample, index) in SparseExceptions::new(gt, sp) {
-                    let c = entries.get(index).map_or(0, |e| e.code);
+                for (sample, c) in sparse_codes(gt, sp, palette) {
                     let (w, bit) = (sample as usize / 64, 1u64 << (sample % 64));
                     for (plane, allele) in [(&mut *first, code::first(c)), (&mut *second, code::second(c))] {
                         if let Some(word) = plane.get_mut(w) {
@@ -323,13 +361,29 @@ fn replay<S: Slot>(gt: &[u8], layouts: &[VariantLayout], palette: &[PaletteEntry
                         }
                     }
                 }
-                clear_padding(&mut scratch, n_samples);
-                advance_by_planes(&order, &scratch, &mut slot_bits, &mut next, &mut replay_scratch.moved);
+                clear_padding(&mut self.scratch, n_samples);
+                advance_by_planes(&self.order, &self.scratch, &mut self.slot_bits, &mut self.next, &mut self.replay_scratch.moved);
             }
-            _ => continue,
+            _ => return,
         }
-        std::mem::swap(&mut order, &mut next);
+        std::mem::swap(&mut self.order, &mut self.next);
     }
+}
+
+/// The ALT bits by which dense record word `i` moves the order: (first alleles, second
+/// alleles). ALT is allele bits 01; EXTENDED samples (first-allele bits 11) copy their other
+/// bits from the default but have no allele here.
+#[inline]
+pub(crate) fn dense_alt_words(planes: &DensePlanes<'_>, i: usize) -> (u64, u64) {
+    let (low1, high1) = (planes.actual_word(0, i), planes.actual_word(1, i));
+    let plain = planes.valid_mask(i) & !(low1 & high1);
+    (low1 & !high1 & plain, planes.actual_word(2, i) & !planes.actual_word(3, i) & plain)
+}
+
+/// (sample, code) of a sparse record's exceptions, ascending.
+pub(crate) fn sparse_codes<'a>(gt: &'a [u8], sp: &SparseLayout, palette: &'a [PaletteEntry]) -> impl Iterator<Item = (u32, u8)> + 'a {
+    let entries = palette.get(sp.palette_start as usize..).unwrap_or(&[]);
+    SparseExceptions::new(gt, sp).map(move |(sample, index)| (sample, entries.get(index).map_or(0, |e| e.code)))
 }
 
 /// Clears the bits past `n_samples` in both halves of `planes`.
@@ -488,7 +542,7 @@ fn advance_by_slot_bits<S: Slot>(order: &[S], slot_bits: &[u64], next: &mut [S],
 }
 
 /// Bits of `even` at even positions, bits of `odd` at odd positions.
-fn interleave(even: u32, odd: u32) -> u64 {
+pub(crate) fn interleave(even: u32, odd: u32) -> u64 {
     spread(even) | spread(odd) << 1
 }
 
@@ -502,7 +556,7 @@ fn spread(x: u32) -> u64 {
 }
 
 /// Even bit positions: the first allele of each of 32 samples in a slot word.
-const FIRST_ALLELES: u64 = 0x5555_5555_5555_5555;
+pub(crate) const FIRST_ALLELES: u64 = 0x5555_5555_5555_5555;
 
 /// The slot bits of one PBWT record (see [`materialize`]): word k holds samples
 /// 32k..32k+31, the first allele of sample 32k+j at bit 2j and the second at bit 2j+1.
@@ -593,7 +647,7 @@ pub(crate) fn diploid_counts(total: u64, het: u64, hom_alt: u64) -> GenotypeCoun
 }
 
 /// All-ones for ALT, zero otherwise.
-fn fill_of(allele: u8) -> u64 {
+pub(crate) fn fill_of(allele: u8) -> u64 {
     if allele == code::ALT {
         !0
     } else {

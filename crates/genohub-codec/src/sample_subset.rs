@@ -1,13 +1,31 @@
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::error::CodecError;
 
 /// A precomputed set of samples for restricted counting: a bitmask, which lets dense
 /// variants be counted with the same popcount loop as "all samples" and sparse variants
 /// test membership in O(1) per exception.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SampleSubset {
     n_samples: u32,
     len: u32,
     words: Vec<u64>,
+    /// Names this subset (and its clones) in the per-block caches of [`crate::BlockView`],
+    /// which would otherwise compare whole bitmasks on every lookup.
+    id: u64,
+}
+
+impl PartialEq for SampleSubset {
+    fn eq(&self, other: &Self) -> bool {
+        (self.n_samples, self.len, &self.words) == (other.n_samples, other.len, &other.words)
+    }
+}
+
+impl Eq for SampleSubset {}
+
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl SampleSubset {
@@ -22,7 +40,7 @@ impl SampleSubset {
             words[s as usize / 64] |= 1 << (s % 64);
             previous = Some(s);
         }
-        Ok(Self { n_samples, len: indices.len() as u32, words })
+        Ok(Self { n_samples, len: indices.len() as u32, words, id: next_id() })
     }
 
     pub fn all(n_samples: u32) -> Self {
@@ -32,7 +50,22 @@ impl SampleSubset {
                 *last = (1u64 << (n_samples % 64)) - 1;
             }
         }
-        Self { n_samples, len: n_samples, words }
+        Self { n_samples, len: n_samples, words, id: next_id() }
+    }
+
+    /// The samples not in this subset.
+    pub fn complement(&self) -> Self {
+        let mut words: Vec<u64> = self.words.iter().map(|w| !w).collect();
+        if !self.n_samples.is_multiple_of(64) {
+            if let Some(last) = words.last_mut() {
+                *last &= (1u64 << (self.n_samples % 64)) - 1;
+            }
+        }
+        Self { n_samples: self.n_samples, len: self.n_samples - self.len, words, id: next_id() }
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// The block width this subset was built for.

@@ -7,6 +7,7 @@ use crate::pbwt;
 use crate::record::MAX_PALETTE;
 use crate::sample_subset::SampleSubset;
 use crate::sparse_exceptions::SparseExceptions;
+use crate::subset_pbwt::{SubsetPbwt, SubsetPlan};
 use crate::variant_layout::{PaletteEntry, PbwtLayout, SparseLayout, VariantLayout};
 
 /// How a variant is stored inside its block; see the crate documentation.
@@ -174,24 +175,61 @@ impl<'a> VariantGenotypes<'a> {
     }
 
     /// Counts over `subset`. Panics if the subset was built for another sample count.
+    /// PBWT records of small subsets (and of the complements of large ones) cost O(runs +
+    /// subset) per record, after a per-block plan; others replay the block's order once.
     pub fn counts_in(&self, subset: &SampleSubset) -> GenotypeCounts {
+        match self.layout() {
+            VariantLayout::Pbwt(_) => self.counts_in_planned(subset, &self.view.subset_plan(subset)),
+            _ => self.counts_in_planned(subset, &SubsetPlan::Replay),
+        }
+    }
+
+    pub(crate) fn counts_in_planned(&self, subset: &SampleSubset, plan: &SubsetPlan) -> GenotypeCounts {
         assert_eq!(subset.n_samples(), self.view.n_samples, "sample subset built for a different block width");
         let size = u64::from(subset.len());
         let mut counts = match self.layout() {
             VariantLayout::Sparse(sparse) => self.sparse_counts_in(sparse, subset),
             VariantLayout::Dense(_) => self.planes().map_or_else(GenotypeCounts::default, |p| dense_counts::count(&p, &SubsetWords(subset.words(), size))),
-            VariantLayout::Pbwt(pbwt) => {
-                let mut c = self.view.pbwt_bits(pbwt.ordinal).count(&SubsetWords(subset.words(), size));
-                for (_, code) in self.pbwt_overrides(pbwt).filter(|&(sample, _)| subset.contains(sample)) {
-                    c.hom_ref -= 1;
-                    c.an -= 2;
-                    c.add_code(code, 1);
-                }
-                c
-            }
+            VariantLayout::Pbwt(pbwt) => match plan {
+                SubsetPlan::Tracked(bits) => self.tracked_counts_in(pbwt, subset, bits),
+                // Every field is a sum over samples.
+                SubsetPlan::Complement(rest, bits) => return self.counts() - self.tracked_counts_in(pbwt, rest, bits) - self.extended_counts_in(rest),
+                SubsetPlan::Replay => self.replayed_counts_in(pbwt, subset),
+            },
         };
-        self.extended().iter().filter(|e| subset.contains(e.sample)).for_each(|e| counts.add_extended(e));
+        counts += self.extended_counts_in(subset);
         counts
+    }
+
+    /// Counts of the samples the PBWT bits describe, from the replayed order (without
+    /// extended calls). Kept out of line: inlined, its popcount loop took ~20% more
+    /// instructions.
+    #[inline(never)]
+    fn replayed_counts_in(&self, pbwt: &PbwtLayout, subset: &SampleSubset) -> GenotypeCounts {
+        let c = self.view.pbwt_bits(pbwt.ordinal).count(&SubsetWords(subset.words(), u64::from(subset.len())));
+        self.with_overrides_in(pbwt, subset, c)
+    }
+
+    /// Counts of the samples `bits` describe (without extended calls).
+    fn tracked_counts_in(&self, pbwt: &PbwtLayout, subset: &SampleSubset, bits: &SubsetPbwt) -> GenotypeCounts {
+        let (het, hom_alt) = bits.diploid(pbwt.ordinal);
+        self.with_overrides_in(pbwt, subset, pbwt::diploid_counts(u64::from(subset.len()), het, hom_alt))
+    }
+
+    /// Replaces the 0/0 that `c` counted for each override sample of `subset` by its code.
+    fn with_overrides_in(&self, pbwt: &PbwtLayout, subset: &SampleSubset, mut c: GenotypeCounts) -> GenotypeCounts {
+        for (_, code) in self.pbwt_overrides(pbwt).filter(|&(sample, _)| subset.contains(sample)) {
+            c.hom_ref -= 1;
+            c.an -= 2;
+            c.add_code(code, 1);
+        }
+        c
+    }
+
+    fn extended_counts_in(&self, subset: &SampleSubset) -> GenotypeCounts {
+        let mut c = GenotypeCounts::default();
+        self.extended().iter().filter(|e| subset.contains(e.sample)).for_each(|e| c.add_extended(e));
+        c
     }
 
     fn sparse_counts_in(&self, sparse: &SparseLayout, subset: &SampleSubset) -> GenotypeCounts {
