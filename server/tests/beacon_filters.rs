@@ -337,8 +337,7 @@ fn cancer_types_with_subtypes_and_ncit_terms() {
     assert_eq!(body["responseSummary"]["numTotalResults"], nsclc, "{body}");
 
     // Anonymous: still one bit, whatever was asked.
-    for (filters, exists) in [("oncotree:NSCLC".to_string(), true), (tree.nci("NSCLC"), true), ("oncotree:SKCM".into(), false), ("oncotree:GB".into(), false)]
-    {
+    for (filters, exists) in [("oncotree:NSCLC".to_string(), true), (tree.nci("NSCLC"), true), ("oncotree:SKCM".into(), false), ("oncotree:GB".into(), false)] {
         let body = count(&filters, None, "");
         assert_eq!(body["meta"]["returnedGranularity"], "boolean", "{filters}: {body}");
         assert_eq!(body["responseSummary"]["exists"], exists, "{filters}: {body}");

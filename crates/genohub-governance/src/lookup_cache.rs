@@ -65,12 +65,8 @@ impl LookupCache {
             return Ok(Arc::new(count()?));
         }
         let engine = store.engine();
-        let key = Key {
-            samples: Arc::as_ptr(samples) as usize,
-            region: region.clone(),
-            batches: engine.batches_generation(),
-            registry: engine.samples_generation(),
-        };
+        let key =
+            Key { samples: Arc::as_ptr(samples) as usize, region: region.clone(), batches: engine.batches_generation(), registry: engine.samples_generation() };
         if let Some(k) = self.lock().0.get(&key) {
             return Ok(k.rows.clone());
         }

@@ -198,7 +198,10 @@ fn kept_position_lookups_follow_a_withdrawal() {
     assert!(private.is_some(), "sample 0 has a private variant in the region");
     let exists = |v: &(u64, String, String, u64, u64)| {
         let (pos, r, a) = (v.0, v.1.clone(), v.2.clone());
-        fx.hub.anonymous().variant_exists(format!("chr20:{pos}-{pos}").parse().unwrap(), serde_json::json!({}), move |p, rr, aa| p == pos && rr == r && aa == a).unwrap()
+        fx.hub
+            .anonymous()
+            .variant_exists(format!("chr20:{pos}-{pos}").parse().unwrap(), serde_json::json!({}), move |p, rr, aa| p == pos && rr == r && aa == a)
+            .unwrap()
     };
     for _ in 0..2 {
         for &p in &changed {
