@@ -14,7 +14,7 @@ use crate::analysis_args::{AfDistArgs, AssocArgs, BurdenScoreArg, CohortCommand,
 use crate::progress;
 
 /// Names from `-s a,b` and/or `-S file` (one per line, `#` comments).
-fn sample_names(samples: &Option<String>, samples_file: &Option<PathBuf>) -> Result<Vec<String>> {
+pub fn sample_names(samples: &Option<String>, samples_file: &Option<PathBuf>) -> Result<Vec<String>> {
     let mut names: Vec<String> = Vec::new();
     if let Some(s) = samples {
         names.extend(s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(String::from));

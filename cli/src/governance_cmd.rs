@@ -12,6 +12,7 @@ use genohub_governance::{AccessLevel, Approval, AuditFilter, DisclosureRules, Hu
 use genohub_keys::HubKey;
 use genohub_store::Store;
 
+use crate::analysis_args::CohortCommand;
 use crate::args::{Cli, Command};
 use crate::governance_args::{oncotree_path, ApproveArgs, AuditCommand, OrgCommand, ProjectCommand, SubmitArgs, TokenCommand, UserCommand};
 
@@ -81,6 +82,7 @@ pub fn intercept(cli: &Cli) -> Result<Next> {
         Command::Assoc(a) => with_session(dir, t, |s| crate::governance_query::assoc(s, project, a))?,
         Command::View(a) => with_session(dir, t, |s| crate::governance_query::view(s, project, a, cli.threads.unwrap_or(2)))?,
         Command::Batches { json } => with_session(dir, t, |s| crate::governance_query::batches(s, *json))?,
+        Command::Cohort(c) => with_session(dir, t, |s| crate::governance_query::cohort(s, project, c))?,
         Command::Ingest(a) => {
             // An uploader may ingest only for its own center; the ingest itself then runs below.
             let hub = open_hub(dir, false)?;
@@ -110,6 +112,14 @@ fn operator_action(cmd: &Command) -> Option<(Operation, serde_json::Value)> {
         Command::Afdist(a) => (Operation::AfDist, json!({"regions": a.regions, "cohort": a.samples.cohort, "samples": a.samples.samples})),
         Command::Assoc(a) => (Operation::Assoc, json!({"regions": a.regions, "cases": a.cases, "controls": a.controls, "burden": a.burden})),
         Command::Backup { dest } => (Operation::Backup, json!({"dest": dest})),
+        Command::Cohort(c) => match c {
+            CohortCommand::Create { name, samples, samples_file, rule, replace } => {
+                (Operation::CohortWrite, json!({"name": name, "rule": rule, "samples": samples, "samples_file": samples_file, "replace": replace}))
+            }
+            CohortCommand::Delete { name } => (Operation::CohortWrite, json!({"name": name, "delete": true})),
+            CohortCommand::List { .. } => (Operation::CohortRead, json!({"list": true})),
+            CohortCommand::Show { name, .. } => (Operation::CohortRead, json!({"name": name})),
+        },
         _ => return None,
     })
 }

@@ -8,11 +8,11 @@ use anyhow::{bail, Context, Result};
 
 use genohub_analysis::{AfDistRequest, AssocRequest, AssocTest, Bins, Covariates, SampleSource};
 use genohub_formats::{OutputFormat, VariantWriter};
-use genohub_governance::{CohortSpec, DisclosedAssocRow, DisclosedFreqRow, Session};
+use genohub_governance::{CohortRequest, CohortSpec, DisclosedAssocRow, DisclosedFreqRow, NewCohort, Session};
 use genohub_store::StoreError;
 
-use crate::analysis_args::{AfDistArgs, AssocArgs, FreqArgs, TableFormat, TestKind};
-use crate::analysis_cmd::{regions, sample_source};
+use crate::analysis_args::{AfDistArgs, AssocArgs, CohortCommand, FreqArgs, TableFormat, TestKind};
+use crate::analysis_cmd::{regions, sample_names, sample_source};
 use crate::args::ViewArgs;
 
 fn output(path: &Option<PathBuf>) -> Result<Box<dyn Write>> {
@@ -147,6 +147,54 @@ pub fn batches(s: &Session, json: bool) -> Result<()> {
     println!("batch\tcenter\tfile\tsha256\tsamples\tvariants");
     for b in all {
         println!("{}\t{}\t{}\t{}\t{}\t{}", b.id, b.center, b.file_name, b.file_sha256, b.samples.len(), b.variants);
+    }
+    Ok(())
+}
+
+/// `genohub cohort` with a token: the cohorts saved for the caller's organisation (a
+/// researcher's, for `--project`), through the same governed calls as the API.
+pub fn cohort(s: &Session, project: Option<&str>, c: &CohortCommand) -> Result<()> {
+    match c {
+        CohortCommand::Create { name, samples, samples_file, rule, replace } => {
+            let definition = match rule {
+                Some(r) => NewCohort::Rule(r.clone()),
+                None => NewCohort::Samples(sample_names(samples, samples_file)?),
+            };
+            let saved = s.create_cohort(&CohortRequest { name: name.clone(), definition, project: project.map(String::from), replace: *replace })?;
+            eprintln!("cohort {} saved ({})", saved.name, saved.kind);
+        }
+        CohortCommand::List { json } => {
+            let all = s.cohorts()?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&all)?);
+            } else {
+                println!("cohort\tkind\tproject\tcreated");
+                for c in all {
+                    println!("{}\t{}\t{}\t{}", c.name, c.kind, c.project.as_deref().unwrap_or("-"), c.created);
+                }
+            }
+        }
+        CohortCommand::Show { name, json } => {
+            let d = s.saved_cohort(name)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&d)?);
+            } else {
+                println!("# cohort {} ({}) created {}", d.cohort.name, d.cohort.kind, d.cohort.created);
+                if let Some(rule) = &d.cohort.rule {
+                    println!("# rule: {rule}");
+                }
+                match (&d.size, &d.size_withheld) {
+                    (Some(size), _) => println!("# size: {} samples", size.samples),
+                    (None, Some(why)) => println!("# size withheld: {why}"),
+                    (None, None) => {}
+                }
+                if let Some(why) = &d.members_withheld {
+                    println!("# members not shown: {why}");
+                }
+                d.members.iter().flatten().for_each(|m| println!("{m}"));
+            }
+        }
+        CohortCommand::Delete { name } => s.delete_cohort(name)?,
     }
     Ok(())
 }

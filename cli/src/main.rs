@@ -184,7 +184,11 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Depth(a) => reads_cmd::depth(&store_dir, a)?,
         Command::Qc(a) => reads_cmd::qc(&store_dir, a)?,
-        Command::Cohort(c) => analysis_cmd::cohort(&store_dir, c)?,
+        Command::Cohort(c) => {
+            // Opens the store itself (read-only where it only reads), once the audit's is closed.
+            drop(audited);
+            analysis_cmd::cohort(&store_dir, c)?
+        }
         Command::Key(c) => clinical_cmd::key(&store_dir, c)?,
         Command::Patient(c) => clinical_cmd::patient(&store_dir, &cli.token, c)?,
         Command::Consent(c) => clinical_cmd::consent(&store_dir, &cli.token, c)?,

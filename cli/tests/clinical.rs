@@ -173,6 +173,27 @@ fn a_clinician_with_a_token_sees_its_own_hospitals_patients_only() {
     fails(&run(Some(&tokens[1]), &["patient", "show", &lung]), "own hospital");
     fails(&run(Some(&tokens[1]), &["consent", "withdraw", &lung]), "own hospital");
     fails(&run(Some(&tokens[0]), &["purge"]), "operator");
+
+    // Saved cohorts go through the same governed calls as the API: kyoto's is kyoto's alone.
+    ok(&run(Some(&tokens[0]), &["cohort", "create", "lung", "--where", "cancer_type=LUAD"]));
+    let listed = ok(&run(Some(&tokens[0]), &["cohort", "list"]));
+    assert!(listed.lines().any(|l| l.starts_with("lung\trule")), "{listed}");
+    assert!(ok(&run(Some(&tokens[0]), &["cohort", "show", "lung"])).contains("# rule: cancer_type=LUAD"));
+    assert_eq!(ok(&run(Some(&tokens[1]), &["cohort", "list"])).lines().count(), 1, "osaka sees only the header");
+    fails(&run(Some(&tokens[1]), &["cohort", "show", "lung"]), "unknown cohort");
+    fails(&run(Some(&tokens[1]), &["cohort", "delete", "lung"]), "unknown cohort");
+    ok(&run(Some(&tokens[1]), &["cohort", "create", "lung", "--where", "cancer_type=LUAD"]));
+    let all = ok(&run(None, &["cohort", "list"]));
+    assert!(all.contains("kyoto-univ/lung") && all.contains("osaka-univ/lung"), "the operator sees both, by stored name: {all}");
+    ok(&run(Some(&tokens[0]), &["cohort", "delete", "lung"]));
+    assert!(!ok(&run(None, &["cohort", "list"])).contains("kyoto-univ/lung"));
+
     let audit = ok(&run(None, &["audit", "log", "--json"]));
     assert!(audit.contains(&lung) && !audit.contains("KUH-LUNG-0001"), "audited by pseudonym, never by the hospital's ID");
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&audit).unwrap();
+    let cohort_calls =
+        |actor: &str, op: &str| entries.iter().filter(|e| e["actor"].as_str().is_some_and(|a| a.starts_with(actor)) && e["operation"] == op).count();
+    assert_eq!(cohort_calls("doc-k", "cohort.write"), 2, "kyoto's create and delete");
+    assert_eq!(cohort_calls("doc-o", "cohort.write"), 2, "osaka's refused delete and its create");
+    assert!(cohort_calls("operator", "cohort.read") >= 2, "the operator's local cohort commands are audited too");
 }
