@@ -47,16 +47,7 @@ fn clinical_csv(hospital_parity: usize, term: &dyn Fn(usize) -> String) -> Strin
 fn hub_with_patients(term: impl Fn(usize) -> String) -> Fixture {
     let fx = Fixture::new();
     fx.ingest(&fx.cohort_vcf(4));
-    {
-        let store = genohub_store::Store::open(&fx.store_dir()).unwrap();
-        let key = genohub_keys::HubKey::load_or_generate(&genohub_keys::default_path(&fx.store_dir()), false).unwrap();
-        let clinical = genohub_clinical::Clinical::new(&store, &key).unwrap();
-        for (hospital, parity) in [("hosp-a", 0), ("hosp-b", 1)] {
-            let csv = fx.dir.path().join(format!("{hospital}.csv"));
-            std::fs::write(&csv, clinical_csv(parity, &term)).unwrap();
-            clinical.import(hospital, &[csv]).unwrap();
-        }
-    }
+    fx.import_clinical(&[("hosp-a", clinical_csv(0, &term)), ("hosp-b", clinical_csv(1, &term))]);
     let hub = fx.hub();
     let res = hub.authenticate(fx.token("res")).unwrap();
     let req = ProjectRequest {

@@ -8,7 +8,7 @@ mod common;
 use std::fmt::Write as _;
 
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Patient Pi (sample SIM0000{i+1}) of hosp-a when i is even, hosp-b when odd, consent GRU+CC.
 fn csv(parity: usize) -> String {
@@ -22,33 +22,11 @@ fn csv(parity: usize) -> String {
     s
 }
 
-fn send(method: reqwest::Method, url: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let mut r = client().request(method, url);
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    let resp = r.send().unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().unwrap_or(Value::Null))
-}
-
 #[test]
 fn hospitals_see_and_change_only_their_own_patients() {
     let fx = Fixture::new();
     fx.ingest(&fx.cohort_vcf(2));
-    {
-        let store = genohub_store::Store::open(&fx.store_dir()).unwrap();
-        let key = genohub_keys::HubKey::load_or_generate(&genohub_keys::default_path(&fx.store_dir()), false).unwrap();
-        let clinical = genohub_clinical::Clinical::new(&store, &key).unwrap();
-        for (hospital, parity) in [("hosp-a", 0), ("hosp-b", 1)] {
-            let path = fx.dir.path().join(format!("{hospital}.csv"));
-            std::fs::write(&path, csv(parity)).unwrap();
-            clinical.import(hospital, &[path]).unwrap();
-        }
-    }
+    fx.import_clinical(&[("hosp-a", csv(0)), ("hosp-b", csv(1))]);
     let srv = TestServer::start_with_repository(fx.config());
     let api = format!("{}/api/v1", srv.url);
 

@@ -32,19 +32,6 @@ fn csv(parity: usize) -> String {
     s
 }
 
-fn send(method: Method, url: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let mut r = client().request(method, url);
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    let resp = r.send().unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().unwrap_or(Value::Null))
-}
-
 fn with(url: &str, params: &[(&str, &str)]) -> String {
     reqwest::Url::parse_with_params(url, params).unwrap().to_string()
 }
@@ -81,16 +68,7 @@ fn projects(fx: &Fixture) -> (String, String) {
 fn saved_cohorts_are_the_organisations_and_answer_like_their_definition() {
     let fx = Fixture::new();
     fx.ingest(&fx.cohort_vcf(3));
-    {
-        let store = genohub_store::Store::open(&fx.store_dir()).unwrap();
-        let key = genohub_keys::HubKey::load_or_generate(&genohub_keys::default_path(&fx.store_dir()), false).unwrap();
-        let clinical = genohub_clinical::Clinical::new(&store, &key).unwrap();
-        for (hospital, parity) in [("hosp-a", 0), ("hosp-b", 1)] {
-            let path = fx.dir.path().join(format!("{hospital}.csv"));
-            std::fs::write(&path, csv(parity)).unwrap();
-            clinical.import(hospital, &[path]).unwrap();
-        }
-    }
+    fx.import_clinical(&[("hosp-a", csv(0)), ("hosp-b", csv(1))]);
     let (p1, p2) = projects(&fx);
     let srv = TestServer::start_with_repository(fx.config());
     let api = format!("{}/api/v1", srv.url);

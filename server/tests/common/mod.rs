@@ -115,6 +115,19 @@ impl Fixture {
         hub.operator().ingest(path, &IngestOptions { center: CENTER.into(), threads: 2, ..Default::default() }, &NoProgress).unwrap();
     }
 
+    /// Imports each hospital's clinical CSV into the clinical repository of the store (as
+    /// `genohub patient import` does), before the server starts.
+    pub fn import_clinical(&self, csvs: &[(&str, String)]) {
+        let store = Store::open(&self.store_dir()).unwrap();
+        let key = HubKey::load_or_generate(&genohub_keys::default_path(&self.store_dir()), false).unwrap();
+        let clinical = genohub_clinical::Clinical::new(&store, &key).unwrap();
+        for (hospital, csv) in csvs {
+            let path = self.dir.path().join(format!("{hospital}.csv"));
+            std::fs::write(&path, csv).unwrap();
+            clinical.import(hospital, &[path]).unwrap();
+        }
+    }
+
     pub fn config(&self) -> ServerConfig {
         ServerConfig::new("127.0.0.1:0".parse().unwrap(), self.store_dir())
     }
@@ -193,6 +206,20 @@ pub fn get(url: &str, token: Option<&str>) -> (u16, Value) {
     let status = resp.status().as_u16();
     let text = resp.text().unwrap();
     (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: body {text:?}: {e}")))
+}
+
+/// Any method with an optional token and JSON body; status and JSON body (null if none).
+pub fn send(method: reqwest::Method, url: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    let mut r = client().request(method, url);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let resp = r.send().unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().unwrap_or(Value::Null))
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
