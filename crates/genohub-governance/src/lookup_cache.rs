@@ -13,7 +13,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use genohub_analysis::FreqRow;
+use genohub_analysis::{freq_resolved, FreqRow};
 use genohub_store::{Region, ResolvedSamples, Store};
 
 /// Lookups kept at once by default; the oldest goes first.
@@ -53,14 +53,17 @@ impl LookupCache {
         LookupCache { kept: Mutex::default(), capacity }
     }
 
-    /// The rows of `region` over `samples`, from `count` when not kept.
-    pub fn rows(
-        &self,
-        store: &Store,
-        samples: &Arc<ResolvedSamples>,
-        region: &Region,
-        count: impl FnOnce() -> crate::error::Result<Vec<FreqRow>>,
-    ) -> crate::error::Result<Arc<Vec<FreqRow>>> {
+    /// The counted variants of `region` over `samples` (`freq_resolved`'s rows), counted now
+    /// when not kept.
+    pub fn rows(&self, store: &Store, samples: &Arc<ResolvedSamples>, region: &Region) -> crate::error::Result<Arc<Vec<FreqRow>>> {
+        let count = || -> crate::error::Result<Vec<FreqRow>> {
+            let mut rows = Vec::new();
+            freq_resolved(store, samples, std::slice::from_ref(region), |row| {
+                rows.push(row);
+                Ok(())
+            })?;
+            Ok(rows)
+        };
         if self.capacity == 0 || region.end == u64::MAX || region.end.saturating_sub(region.start) >= MAX_SPAN {
             return Ok(Arc::new(count()?));
         }

@@ -17,7 +17,6 @@ use crate::matrix::Operation;
 use crate::oncotree::OncoTree;
 use crate::session::{Done, Session};
 use crate::session_query::CohortSize;
-use genohub_analysis::freq_resolved;
 
 /// Clinical filters a public query may use (all must hold): cancer types as OncoTree codes
 /// (`LUAD`) or NCIT cancer terms (`C2926`), each matching a patient with some disease of that
@@ -78,14 +77,7 @@ impl Session<'_> {
             let mut found = false;
             // A store without samples has no individual carrying anything.
             if !all.samples.is_empty() {
-                let rows = self.hub.lookups.rows(self.store(), &all, &region, || {
-                    let mut rows = Vec::new();
-                    freq_resolved(self.store(), &all, std::slice::from_ref(&region), |row| {
-                        rows.push(row);
-                        Ok(())
-                    })?;
-                    Ok(rows)
-                })?;
+                let rows = self.hub.lookups.rows(self.store(), &all, &region)?;
                 found = rows.iter().any(|row| row.ac > 0 && matches(row.pos, &row.reference, &row.alternate));
             }
             Ok((found, Done::size(1)))

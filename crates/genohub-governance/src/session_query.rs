@@ -342,14 +342,7 @@ impl Session<'_> {
             let samples = g.resolve(self.store())?;
             // Only a kept resolution (a scope's, shared between calls) identifies its samples.
             if let (Operation::VariantLookup, [region], Some(_)) = (op, regions.as_slice(), &g.resolved) {
-                let rows = self.hub.lookups.rows(self.store(), &samples, region, || {
-                    let mut rows = Vec::new();
-                    freq_resolved(self.store(), &samples, &regions, |row| {
-                        rows.push(row);
-                        Ok(())
-                    })?;
-                    Ok(rows)
-                })?;
+                let rows = self.hub.lookups.rows(self.store(), &samples, region)?;
                 for row in rows.iter() {
                     out.push(DisclosedFreqRow::new(row.clone(), &reach.control))?;
                 }
