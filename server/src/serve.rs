@@ -65,6 +65,19 @@ impl Server {
         }
         let jobs = self.state.jobs.clone();
         tokio::task::spawn_blocking(move || jobs.shutdown(grace)).await?;
+        // Connection tasks and blocking calls let go of the hub a moment after the listener
+        // stops. "Stopped" must mean the store is closed, so that a restart or another process
+        // can open it at once (a test saw `Busy` right after the return under load).
+        let hub = self.state.hub.clone();
+        drop(self.state);
+        let deadline = std::time::Instant::now() + grace + std::time::Duration::from_secs(5);
+        while Arc::strong_count(&hub) > 1 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        if Arc::strong_count(&hub) > 1 {
+            tracing::warn!("a call still holds the store; it closes when that call ends");
+        }
+        tokio::task::spawn_blocking(move || drop(hub)).await?;
         tracing::info!("stopped");
         Ok(())
     }

@@ -20,6 +20,10 @@ pub const CALLABLE: &str = "callable";
 /// batch can be removed without scanning the genome.
 pub const BATCH_KEYS: &str = "batch_keys";
 
+/// Values derived from other families and read whole by every query: the one-value sample
+/// registry.
+pub const SNAPSHOTS: &str = "snapshots";
+
 /// Named cohorts (sample sets, later rules): name → definition JSON.
 pub const COHORTS: &str = "cohorts";
 
@@ -68,6 +72,7 @@ pub const ALL: &[&str] = &[
     FILES,
     SAMPLES,
     SAMPLE_NAMES,
+    SNAPSHOTS,
     BLOCKS,
     CALLABLE,
     BATCH_KEYS,
@@ -91,6 +96,53 @@ pub const ALL: &[&str] = &[
     QUERY_HISTORY,
 ];
 
+/// The RocksDB family every family but the audit log shares in a store created by this
+/// version, each under the one-byte prefix [`shared_tag`] gives it. RocksDB's fixed cost per
+/// family is paid on every open (writing and re-verifying its OPTIONS file, recovery, a table
+/// factory, closing): with 28 families that was two thirds of a one-shot query's fixed cost.
+/// Stores made before keep one RocksDB family per family.
+pub const SHARED: &str = "default";
+
+/// Families that stay RocksDB families of their own: the append-only audit log, the one
+/// family worth compressing (JSON entries, rarely read).
+pub const OWN: &[&str] = &[AUDIT];
+
+/// Prefix of a family inside [`SHARED`]; None for the [`OWN`] ones. Stored on disk: a tag is
+/// never changed or reused.
+pub fn shared_tag(name: &str) -> Option<u8> {
+    Some(match name {
+        AUDIT => return None,
+        META => 1,
+        CONTIGS => 2,
+        BATCHES => 3,
+        FILES => 4,
+        SAMPLES => 5,
+        SAMPLE_NAMES => 6,
+        BATCH_KEYS => 7,
+        COHORTS => 8,
+        READ_QC => 9,
+        READ_FILES => 10,
+        READ_CALLABLE => 11,
+        PATIENTS => 12,
+        PATIENT_LINKS => 13,
+        CLINICAL_SAMPLES => 14,
+        CONSENTS => 15,
+        CLINICAL_RECORDS => 16,
+        PATIENT_KEYS => 17,
+        EXCLUDED => 18,
+        ORGS => 19,
+        USERS => 20,
+        TOKENS => 21,
+        PROJECTS => 22,
+        QUERY_HISTORY => 23,
+        BLOCKS => 24,
+        CALLABLE => 25,
+        DEPTH => 26,
+        SNAPSHOTS => 27,
+        _ => unreachable!("family {name} is not named in cf.rs"),
+    })
+}
+
 /// One-byte tags of the column families a batch writes into, used inside [`BATCH_KEYS`].
 pub fn tag(cf: &str) -> u8 {
     match cf {
@@ -105,5 +157,26 @@ pub fn from_tag(tag: u8) -> Option<&'static str> {
         1 => Some(BLOCKS),
         2 => Some(CALLABLE),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_family_has_one_place_and_no_tag_is_shared() {
+        let mut tags = std::collections::BTreeSet::new();
+        for name in ALL {
+            match shared_tag(name) {
+                Some(t) => {
+                    assert!(!OWN.contains(name), "{name} both own and shared");
+                    assert!(t < 0xff, "{name}: tag {t} leaves no end bound");
+                    assert!(tags.insert(t), "{name}: tag {t} used twice");
+                }
+                None => assert!(OWN.contains(name), "{name} has no place"),
+            }
+        }
+        assert_eq!(tags.len() + OWN.len(), ALL.len());
     }
 }

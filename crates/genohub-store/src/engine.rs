@@ -3,13 +3,23 @@
 
 use std::path::Path;
 
-use rocksdb::{BlockBasedOptions, ColumnFamilyDescriptor, DBCompressionType, Direction, IteratorMode, LogLevel, Options, ReadOptions, WriteOptions, DB};
+use rocksdb::{
+    BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DBCompressionType, DBRawIteratorWithThreadMode, LogLevel, Options, ReadOptions,
+    WriteOptions, DB,
+};
 
 use crate::{cf, StoreError};
+
+/// One block cache for every family (RocksDB otherwise builds a 32 MB cache per family on
+/// every open).
+const BLOCK_CACHE_BYTES: usize = 256 << 20;
 
 pub struct Engine {
     db: DB,
     read_only: bool,
+    /// Families share [`cf::SHARED`] under a tag (every store this version creates); false
+    /// for an older store, where every family is its own RocksDB family.
+    shared: bool,
     /// Bumped after every write touching the sample registry, so readers may keep decoded
     /// sample records between writes (see `Store::samples`).
     samples_generation: std::sync::atomic::AtomicU64,
@@ -41,26 +51,58 @@ impl Batch {
     }
 }
 
-fn cf_options(name: &str) -> Options {
+fn cf_options(name: &str, cache: &Cache) -> Options {
     let mut o = Options::default();
-    // Genotype blocks and depth runs are already zstd-compressed; compressing them again
-    // only costs CPU.
-    if name == cf::BLOCKS || name == cf::CALLABLE || name == cf::DEPTH {
+    if name == cf::SHARED || name == cf::BLOCKS || name == cf::CALLABLE || name == cf::DEPTH {
+        // Genotype blocks, callable intervals and depth runs are zstd-compressed by genohub
+        // already. The rest is small and read by every one-shot query: each point read
+        // inflated a 16 kB zstd block (~1e6 instructions; 9e6 per query, callgrind), and the
+        // 10,000-sample registry took 1.2e7 (53 per byte on its short repeats). Raw bytes
+        // also keep `purge::files_containing` able to prove an erasure.
         o.set_compression_type(DBCompressionType::None);
         o.set_target_file_size_base(128 << 20);
     } else if name == cf::SAMPLES {
-        // Every query reads the whole registry: LZ4 blocks decode several times faster than
-        // zstd ones (RocksDB's zstd was 1.4% of a `freq` run). Tables keep their own codec,
-        // so older stores read as before.
+        // An older store's registry, walked by every query there: LZ4 blocks decode several
+        // times faster than zstd ones. Tables keep their own codec.
         o.set_compression_type(DBCompressionType::Lz4);
     } else {
         o.set_compression_type(DBCompressionType::Zstd);
         o.set_bottommost_compression_type(DBCompressionType::Zstd);
     }
     let mut table = BlockBasedOptions::default();
-    table.set_block_size(if name == cf::BLOCKS { 64 << 10 } else { 16 << 10 });
+    table.set_block_size(if name == cf::BLOCKS || name == cf::SHARED { 64 << 10 } else { 16 << 10 });
+    table.set_block_cache(cache);
     o.set_block_based_table_factory(&table);
     o
+}
+
+/// Where a family's keys live: a RocksDB family, and the tag prefixed to every key in it.
+struct Place<'a> {
+    handle: &'a ColumnFamily,
+    tag: Option<u8>,
+}
+
+impl Place<'_> {
+    fn key(&self, key: &[u8]) -> Vec<u8> {
+        let mut k = Vec::with_capacity(key.len() + 1);
+        k.extend(self.tag);
+        k.extend_from_slice(key);
+        k
+    }
+
+    /// Physical bounds of the family's `start <= key < end`.
+    fn range(&self, start: &[u8], end: Option<&[u8]>) -> (Vec<u8>, Option<Vec<u8>>) {
+        let end = match (end, self.tag) {
+            (Some(end), _) => Some(self.key(end)),
+            (None, Some(tag)) => Some(vec![tag + 1]),
+            (None, None) => None,
+        };
+        (self.key(start), end)
+    }
+
+    fn skip(&self) -> usize {
+        usize::from(self.tag.is_some())
+    }
 }
 
 impl Engine {
@@ -79,37 +121,44 @@ impl Engine {
         // At INFO level every open dumps the options of every family (~200 kB) into the LOG
         // file: 2.5% of a whole `freq` run's instructions. Warnings and errors still go there.
         opts.set_log_level(LogLevel::Warn);
+        let exists = path.join("CURRENT").exists();
+        let present: Vec<String> = if exists { DB::list_cf(&opts, path).map_err(|e| open_error(path, e))? } else { Vec::new() };
+        let shared = !present.iter().any(|p| p == cf::META);
+        let families: Vec<&str> = if shared { std::iter::once(cf::SHARED).chain(cf::OWN.iter().copied()).collect() } else { cf::ALL.to_vec() };
         // A read-only open cannot create families; one added by a newer genohub is then simply
         // empty (a read-write open creates it).
-        let present: Vec<String> = if read_only { DB::list_cf(&opts, path).unwrap_or_default() } else { Vec::new() };
-        let wanted = cf::ALL.iter().filter(|name| !read_only || present.iter().any(|p| p == *name));
-        let cfs = wanted.map(|name| ColumnFamilyDescriptor::new(*name, cf_options(name)));
+        let wanted = families.into_iter().filter(|name| !read_only || present.iter().any(|p| p == name));
+        let cache = Cache::new_lru_cache(BLOCK_CACHE_BYTES);
+        let cfs = wanted.map(|name| ColumnFamilyDescriptor::new(name, cf_options(name, &cache)));
         let db = if read_only { DB::open_cf_descriptors_read_only(&opts, path, cfs, false) } else { DB::open_cf_descriptors(&opts, path, cfs) };
-        let db = db.map_err(|e| {
-            let msg = e.to_string();
-            if msg.contains("lock") || msg.contains("LOCK") {
-                StoreError::Busy(path.display().to_string())
-            } else {
-                StoreError::Engine(format!("opening {}: {msg}", path.display()))
-            }
-        })?;
-        Ok(Engine { db, read_only, samples_generation: std::sync::atomic::AtomicU64::new(0), batches_generation: std::sync::atomic::AtomicU64::new(0) })
+        let db = db.map_err(|e| open_error(path, e))?;
+        Ok(Engine { db, read_only, shared, samples_generation: std::sync::atomic::AtomicU64::new(0), batches_generation: std::sync::atomic::AtomicU64::new(0) })
     }
 
     pub fn is_read_only(&self) -> bool {
         self.read_only
     }
 
-    /// Every family exists after a read-write open; a read-only open of an older store may
-    /// lack one, which reads as empty.
-    fn handle(&self, name: &str) -> Option<&rocksdb::ColumnFamily> {
-        let h = self.db.cf_handle(name);
-        debug_assert!(h.is_some() || self.read_only, "column family {name} missing from a read-write store");
-        h
+    /// Whether the families share one RocksDB family ([`cf::SHARED`]), as in every store this
+    /// version creates.
+    pub fn is_shared(&self) -> bool {
+        self.shared
     }
 
-    fn writable_handle(&self, name: &str) -> Result<&rocksdb::ColumnFamily, StoreError> {
-        self.handle(name).ok_or_else(|| StoreError::Engine(format!("column family {name} is missing")))
+    /// Every family exists after a read-write open; a read-only open of an older store may
+    /// lack one, which reads as empty.
+    fn place(&self, name: &str) -> Option<Place<'_>> {
+        let (physical, tag) = match cf::shared_tag(name) {
+            Some(tag) if self.shared => (cf::SHARED, Some(tag)),
+            _ => (name, None),
+        };
+        let handle = self.db.cf_handle(physical);
+        debug_assert!(handle.is_some() || self.read_only, "column family {physical} missing from a read-write store");
+        handle.map(|handle| Place { handle, tag })
+    }
+
+    fn writable_place(&self, name: &str) -> Result<Place<'_>, StoreError> {
+        self.place(name).ok_or_else(|| StoreError::Engine(format!("column family {name} is missing")))
     }
 
     /// Changes whenever the sample registry may have changed.
@@ -123,8 +172,8 @@ impl Engine {
     }
 
     pub fn get(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        match self.handle(cf) {
-            Some(h) => Ok(self.db.get_cf(h, key)?),
+        match self.place(cf) {
+            Some(p) => Ok(self.db.get_cf(p.handle, p.key(key))?),
             None => Ok(None),
         }
     }
@@ -133,16 +182,20 @@ impl Engine {
     pub fn write(&self, batch: Batch, sync: bool) -> Result<(), StoreError> {
         let mut wb = rocksdb::WriteBatch::default();
         for (cf, key, value) in &batch.ops {
-            let h = self.writable_handle(cf)?;
+            let p = self.writable_place(cf)?;
             match value {
-                Some(v) => wb.put_cf(h, key, v),
-                None => wb.delete_cf(h, key),
+                Some(v) => wb.put_cf(p.handle, p.key(key), v),
+                None => wb.delete_cf(p.handle, p.key(key)),
             }
+        }
+        let touches_samples = batch.ops.iter().any(|(cf, _, _)| *cf == cf::SAMPLES);
+        let touches_batches = batch.ops.iter().any(|(cf, _, _)| *cf == cf::BATCHES);
+        if touches_samples {
+            let snapshots = self.writable_place(cf::SNAPSHOTS)?;
+            wb.delete_cf(snapshots.handle, snapshots.key(crate::keys::SAMPLE_REGISTRY));
         }
         let mut wo = WriteOptions::default();
         wo.set_sync(sync);
-        let touches_samples = batch.ops.iter().any(|(cf, _, _)| *cf == cf::SAMPLES);
-        let touches_batches = batch.ops.iter().any(|(cf, _, _)| *cf == cf::BATCHES);
         let written = self.db.write_opt(wb, &wo);
         // Whatever the outcome: a failed write may still have changed something.
         if touches_samples {
@@ -160,33 +213,47 @@ impl Engine {
         Ok(self.db.flush_wal(true)?)
     }
 
-    /// Key/value pairs with `start <= key < end` (or to the end of the family).
-    pub fn scan(&self, cf: &str, start: &[u8], end: Option<&[u8]>) -> impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), StoreError>> + '_ {
+    /// A raw iterator over the family's `start <= key < end`, positioned at the first pair;
+    /// keys it yields still carry the place's tag.
+    fn raw_range(&self, cf: &str, start: &[u8], end: Option<&[u8]>) -> Option<(DBRawIteratorWithThreadMode<'_, DB>, usize)> {
+        let p = self.place(cf)?;
+        let (start, end) = p.range(start, end);
         let mut ro = ReadOptions::default();
         if let Some(end) = end {
-            ro.set_iterate_upper_bound(end.to_vec());
+            ro.set_iterate_upper_bound(end);
         }
-        self.handle(cf)
-            .map(|h| self.db.iterator_cf_opt(h, ro, IteratorMode::From(start, Direction::Forward)))
-            .into_iter()
-            .flatten()
-            .map(|r| r.map_err(StoreError::from))
+        let mut it = self.db.raw_iterator_cf_opt(p.handle, ro);
+        it.seek(&start);
+        Some((it, p.skip()))
+    }
+
+    /// Key/value pairs with `start <= key < end` (or to the end of the family).
+    pub fn scan(&self, cf: &str, start: &[u8], end: Option<&[u8]>) -> impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), StoreError>> + '_ {
+        let mut range = self.raw_range(cf, start, end);
+        let mut first = true;
+        std::iter::from_fn(move || {
+            let (it, skip) = range.as_mut()?;
+            if !std::mem::take(&mut first) {
+                it.next();
+            }
+            if let (Some(k), Some(v)) = (it.key(), it.value()) {
+                return Some(Ok((k[*skip..].into(), v.into())));
+            }
+            // The end, or an error reported once.
+            let status = it.status();
+            range = None;
+            status.err().map(|e| Err(e.into()))
+        })
     }
 
     /// Calls `f(key, value)` for each pair with `start <= key < end`, without the two
     /// allocations per pair of [`scan`](Self::scan) (which cost a third of reading the
     /// 10,000-record sample registry).
     pub fn for_each(&self, cf: &str, start: &[u8], end: Option<&[u8]>, mut f: impl FnMut(&[u8], &[u8]) -> Result<(), StoreError>) -> Result<(), StoreError> {
-        let Some(h) = self.handle(cf) else { return Ok(()) };
-        let mut ro = ReadOptions::default();
-        if let Some(end) = end {
-            ro.set_iterate_upper_bound(end.to_vec());
-        }
-        let mut it = self.db.raw_iterator_cf_opt(h, ro);
-        it.seek(start);
+        let Some((mut it, skip)) = self.raw_range(cf, start, end) else { return Ok(()) };
         while it.valid() {
             if let (Some(k), Some(v)) = (it.key(), it.value()) {
-                f(k, v)?;
+                f(&k[skip..], v)?;
             }
             it.next();
         }
@@ -200,8 +267,10 @@ impl Engine {
 
     /// Drops deleted data from files now rather than eventually (used after removals).
     pub fn compact(&self, cf: &str) {
-        if let Some(h) = self.handle(cf) {
-            self.db.compact_range_cf(h, None::<&[u8]>, None::<&[u8]>);
+        if let Some(p) = self.place(cf) {
+            let (start, end) = p.range(&[], None);
+            let start = p.tag.map(|_| start);
+            self.db.compact_range_cf(p.handle, start.as_deref(), end.as_deref());
         }
     }
 
@@ -213,12 +282,22 @@ impl Engine {
     }
 
     pub fn flush(&self) -> Result<(), StoreError> {
-        for name in cf::ALL {
-            if let Some(h) = self.handle(name) {
+        let physical = if self.shared { [&[cf::SHARED][..], cf::OWN].concat() } else { cf::ALL.to_vec() };
+        for name in physical {
+            if let Some(h) = self.db.cf_handle(name) {
                 self.db.flush_cf(h)?;
             }
         }
         Ok(())
+    }
+}
+
+fn open_error(path: &Path, e: rocksdb::Error) -> StoreError {
+    let msg = e.to_string();
+    if msg.contains("lock") || msg.contains("LOCK") {
+        StoreError::Busy(path.display().to_string())
+    } else {
+        StoreError::Engine(format!("opening {}: {msg}", path.display()))
     }
 }
 
@@ -263,6 +342,59 @@ mod tests {
             Err(StoreError::Corrupt("stop".into()))
         });
         assert!(stopped.is_err() && n == 1, "an error from f ends the walk");
+    }
+
+    #[test]
+    fn families_share_one_rocksdb_family_without_seeing_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let e = Engine::open(&path, false).unwrap();
+        let mut physical = DB::list_cf(&Options::default(), &path).unwrap();
+        physical.sort();
+        let mut expected: Vec<String> = [cf::SHARED].iter().chain(cf::OWN).map(|s| s.to_string()).collect();
+        expected.sort();
+        assert_eq!(physical, expected);
+        // Neighbouring tags (SAMPLES 5, SAMPLE_NAMES 6) and an own family hold the same keys.
+        let families = [cf::SAMPLES, cf::SAMPLE_NAMES, cf::META, cf::BLOCKS, cf::AUDIT];
+        let mut b = Batch::default();
+        for f in families {
+            for k in [&b""[..], b"a", b"b\xff", b"\xff\xff"] {
+                b.put(f, k, &[f.as_bytes(), k].concat());
+            }
+        }
+        e.write(b, false).unwrap();
+        let check = |e: &Engine| {
+            for f in families {
+                let all: Vec<(Vec<u8>, Vec<u8>)> = e.scan(f, b"", None).map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap()).collect();
+                let keys: Vec<&[u8]> = all.iter().map(|(k, _)| k.as_slice()).collect();
+                assert_eq!(keys, [&b""[..], b"a", b"b\xff", b"\xff\xff"], "{f}");
+                assert!(all.iter().all(|(k, v)| *v == [f.as_bytes(), k].concat()), "{f}");
+                assert_eq!(e.get(f, b"a").unwrap(), Some([f.as_bytes(), b"a"].concat()), "{f}");
+                assert_eq!(e.scan_prefix(f, b"\xff").count(), 1, "{f}");
+                assert_eq!(e.scan(f, b"a", Some(b"b\xff")).count(), 1, "{f}");
+                let mut n = 0;
+                e.for_each(f, b"b", None, |k, _| {
+                    assert!(k >= &b"b"[..], "{f}: {k:?}");
+                    n += 1;
+                    Ok(())
+                })
+                .unwrap();
+                assert_eq!(n, 2, "{f}");
+            }
+        };
+        check(&e);
+        let mut b = Batch::default();
+        b.delete(cf::SAMPLES, b"a");
+        e.write(b, false).unwrap();
+        e.flush().unwrap();
+        e.compact(cf::SAMPLES);
+        assert_eq!(e.get(cf::SAMPLES, b"a").unwrap(), None);
+        assert!(e.get(cf::SAMPLE_NAMES, b"a").unwrap().is_some(), "compacting one family keeps the others");
+        let mut b = Batch::default();
+        b.put(cf::SAMPLES, b"a", &[cf::SAMPLES.as_bytes(), b"a"].concat());
+        e.write(b, false).unwrap();
+        drop(e);
+        check(&Engine::open(&path, true).unwrap());
     }
 
     #[test]

@@ -109,3 +109,8 @@ mod tests {
         assert_eq!(bin_start(2), 131_072);
     }
 }
+
+/// Key in [`crate::cf::SNAPSHOTS`] of the whole sample registry in one value. Every write that
+/// touches [`crate::cf::SAMPLES`] deletes it in the same atomic batch (`Engine::write`), so
+/// when present it is exactly the registry; a read-write open writes it again.
+pub const SAMPLE_REGISTRY: &[u8] = b"sample_registry";

@@ -28,6 +28,7 @@ pub struct BatchManifest {
     /// Genome build recognised from the header's contig names and lengths, if any.
     pub build: Option<String>,
     /// Sample ids by column of this batch's genotype blocks.
+    #[serde(with = "crate::sample_id_runs")]
     pub samples: Vec<SampleId>,
     pub records_read: u64,
     pub variants: u64,

@@ -1,6 +1,8 @@
 //! Resolving a sample selection into (batch, column) reads and output columns.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use ahash::AHashMap as HashMap;
 
 use crate::cohort::SampleKey;
 use crate::keys::BatchId;
@@ -37,17 +39,18 @@ impl Store {
         let excluded = self.exclusions()?;
         // Building a key per sample costs two string copies each: skip it when nobody is excluded.
         let is_excluded = |s: &SampleRecord| !excluded.is_empty() && excluded.contains_key(&SampleKey { center: s.center.clone(), name: s.name.clone() });
-        let (all, hidden): (Vec<SampleRecord>, Vec<SampleRecord>) = self.samples()?.into_iter().partition(|s| !is_excluded(s));
+        let registry = self.samples_shared()?;
+        let (all, hidden): (Vec<&SampleRecord>, Vec<&SampleRecord>) = registry.iter().partition(|s| !is_excluded(s));
         let mut withdrawn = Vec::new();
         let chosen: Vec<SampleRecord> = match selection {
-            SampleSelection::All => all,
+            SampleSelection::All => all.into_iter().cloned().collect(),
             SampleSelection::Names(names) | SampleSelection::Members(names) => {
                 let strict = matches!(selection, SampleSelection::Names(_));
                 let mut out = Vec::with_capacity(names.len());
                 // Indexed once: a governed query names every sample of its scope (10,000s), and
                 // a scan per name made resolving quadratic (half a second at 10,000).
                 let mut by_name: HashMap<&str, Vec<&SampleRecord>> = HashMap::new();
-                for s in &all {
+                for s in all {
                     by_name.entry(s.name.as_str()).or_default().push(s);
                 }
                 let mut chosen_ids = std::collections::HashSet::new();
@@ -65,8 +68,8 @@ impl Store {
                         }
                         [] => {
                             let gone: Vec<&SampleRecord> = match n.split_once('/') {
-                                Some((center, name)) => hidden.iter().filter(|s| s.center == center && s.name == name).collect(),
-                                None => hidden.iter().filter(|s| s.name == *n).collect(),
+                                Some((center, name)) => hidden.iter().copied().filter(|s| s.center == center && s.name == name).collect(),
+                                None => hidden.iter().copied().filter(|s| s.name == *n).collect(),
                             };
                             match (gone.first(), strict) {
                                 (Some(_), true) => {

@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 use crate::engine::{Batch, Engine};
 use crate::keys::{self, BatchId, ContigId};
 use crate::manifest::{BatchManifest, BatchStatus, ContigRecord, SampleRecord};
-use crate::{cf, sample_record_codec, StoreError};
+use crate::{cf, sample_record_codec, sample_registry, StoreError};
 
-const FORMAT_VERSION: &[u8] = b"genohub-store-1";
+/// Store formats by layout: 1 keeps one RocksDB family per family (stores made before
+/// 2026-11-25, still read and written), 2 shares one family (`cf::SHARED`).
+const FORMAT_SEPARATE: &[u8] = b"genohub-store-1";
+const FORMAT_SHARED: &[u8] = b"genohub-store-2";
 
 pub struct Store {
     pub(crate) engine: Engine,
@@ -35,25 +38,27 @@ impl Store {
     pub fn open(root: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(root).map_err(|e| StoreError::io(format!("creating {}", root.display()), e))?;
         let engine = Engine::open(&root.join("db"), false)?;
+        let format = if engine.is_shared() { FORMAT_SHARED } else { FORMAT_SEPARATE };
         match engine.get(cf::META, b"format")? {
             None => {
                 let mut b = Batch::default();
-                b.put(cf::META, b"format", FORMAT_VERSION);
+                b.put(cf::META, b"format", format);
                 engine.write(b, true)?;
             }
-            Some(v) if v == FORMAT_VERSION => {}
+            Some(v) if v == format => {}
             Some(v) => {
                 return Err(StoreError::Refused(format!(
-                    "{} holds store format {:?}, this genohub reads {:?}",
+                    "{} holds store format {:?}, this genohub reads {:?} in this layout",
                     root.display(),
                     String::from_utf8_lossy(&v),
-                    String::from_utf8_lossy(FORMAT_VERSION)
+                    String::from_utf8_lossy(format)
                 )))
             }
         }
         let store = Store { engine, root: root.to_path_buf(), samples_kept: Default::default(), batches_kept: Default::default() };
         store.recover()?;
         store.recover_reads()?;
+        store.write_sample_registry()?;
         Ok(store)
     }
 
@@ -78,7 +83,14 @@ impl Store {
 
     /// Removes every pending batch: an ingest that never committed (crash, kill, error).
     fn recover(&self) -> Result<(), StoreError> {
-        for m in self.batches()? {
+        /// Only what recovery needs of a manifest: serde skips the rest unparsed.
+        #[derive(serde::Deserialize)]
+        struct Status {
+            id: BatchId,
+            status: BatchStatus,
+        }
+        for item in self.engine.scan(cf::BATCHES, &[], None) {
+            let m: Status = json(&item?.1, "batch manifest")?;
             if m.status == BatchStatus::Pending {
                 self.discard_batch(m.id)?;
             }
@@ -148,20 +160,46 @@ impl Store {
 
     /// Current samples in id order (replaced locations are not samples of their own).
     pub fn samples(&self) -> Result<Vec<SampleRecord>, StoreError> {
-        // The generation is read before the scan: a write finishing meanwhile makes it stale.
+        Ok(self.samples_shared()?.as_ref().clone())
+    }
+
+    /// [`samples`](Self::samples) without copying the kept records.
+    pub fn samples_shared(&self) -> Result<std::sync::Arc<Vec<SampleRecord>>, StoreError> {
+        // The generation is read before reading: a write finishing meanwhile makes it stale.
         let generation = self.engine.samples_generation();
         if let Some((g, kept)) = &*self.samples_kept.lock().unwrap_or_else(|p| p.into_inner()) {
             if *g == generation {
-                return Ok(kept.as_ref().clone());
+                return Ok(kept.clone());
             }
         }
+        let records = match self.engine.get(cf::SNAPSHOTS, keys::SAMPLE_REGISTRY)? {
+            Some(v) => sample_registry::decode(&v)?,
+            None => self.walk_samples()?,
+        };
+        let shared = std::sync::Arc::new(records);
+        *self.samples_kept.lock().unwrap_or_else(|p| p.into_inner()) = Some((generation, shared.clone()));
+        Ok(shared)
+    }
+
+    fn walk_samples(&self) -> Result<Vec<SampleRecord>, StoreError> {
         let mut records: Vec<SampleRecord> = Vec::new();
         self.engine.for_each(cf::SAMPLES, &[], None, |_, v| {
             records.push(sample_record_codec::decode(v)?);
             Ok(())
         })?;
-        *self.samples_kept.lock().unwrap_or_else(|p| p.into_inner()) = Some((generation, std::sync::Arc::new(records.clone())));
         Ok(records)
+    }
+
+    /// Writes the one-value registry if a change to the samples removed it. Only at a
+    /// read-write open: nothing else writes yet, so no change can slip in between the walk
+    /// and the write.
+    fn write_sample_registry(&self) -> Result<(), StoreError> {
+        if self.engine.get(cf::SNAPSHOTS, keys::SAMPLE_REGISTRY)?.is_some() {
+            return Ok(());
+        }
+        let mut b = Batch::default();
+        b.put(cf::SNAPSHOTS, keys::SAMPLE_REGISTRY, &sample_registry::encode(&self.walk_samples()?));
+        self.engine.write(b, false)
     }
 
     pub fn sample_by_name(&self, center: &str, name: &str) -> Result<Option<SampleRecord>, StoreError> {
@@ -204,5 +242,48 @@ impl Store {
             self.engine.compact(name);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store made before families were shared (one RocksDB family each, format 1) opens,
+    /// reads and writes as before; a new store is format 2; a format this genohub does not
+    /// know is refused by name.
+    #[test]
+    fn both_layouts_open_and_an_unknown_format_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old");
+        {
+            let mut opts = rocksdb::Options::default();
+            opts.create_if_missing(true);
+            opts.create_missing_column_families(true);
+            let db = rocksdb::DB::open_cf(&opts, old.join("db"), cf::ALL).unwrap();
+            db.put_cf(db.cf_handle(cf::META).unwrap(), b"format", FORMAT_SEPARATE).unwrap();
+            db.put_cf(
+                db.cf_handle(cf::SAMPLES).unwrap(),
+                keys::u32_key(0),
+                sample_record_codec::encode(&SampleRecord { id: 0, center: "c".into(), name: "s".into(), batch: 0, column: 0, replaced: vec![] }),
+            )
+            .unwrap();
+        }
+        let store = Store::open(&old).unwrap();
+        assert!(!store.engine().is_shared());
+        assert_eq!(store.samples().unwrap().len(), 1);
+        drop(store);
+        assert_eq!(Store::open_read_only(&old).unwrap().samples().unwrap()[0].name, "s");
+
+        let new = dir.path().join("new");
+        let store = Store::open(&new).unwrap();
+        assert!(store.engine().is_shared());
+        assert_eq!(store.engine().get(cf::META, b"format").unwrap().as_deref(), Some(FORMAT_SHARED));
+        let mut b = Batch::default();
+        b.put(cf::META, b"format", b"genohub-store-9");
+        store.engine().write(b, true).unwrap();
+        drop(store);
+        let refused = Store::open(&new).err().expect("refused").to_string();
+        assert!(refused.contains("genohub-store-9") && refused.contains("genohub-store-2"), "{refused}");
     }
 }
