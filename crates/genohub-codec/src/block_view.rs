@@ -8,6 +8,7 @@ use crate::gt_parser;
 use crate::header::{Header, SectionKind};
 use crate::int_column;
 use crate::pbwt::{self, SlotBits};
+use crate::replayed_subset::ReplayedSubset;
 use crate::sample_subset::SampleSubset;
 use crate::section;
 use crate::subset_pbwt::{self, SubsetPlan};
@@ -25,7 +26,7 @@ pub struct BlockView {
     pub(crate) palette: Vec<PaletteEntry>,
     pub(crate) extended: Vec<ExtendedCall>,
     pub(crate) extended_start: Vec<u32>,
-    n_pbwt: u32,
+    pub(crate) n_pbwt: u32,
     /// Slot bits of the PBWT records, replayed on first use (see [`crate::pbwt`]).
     pbwt_bits: OnceLock<Vec<u64>>,
     /// How recently used subsets are counted at PBWT records, by subset id.
@@ -46,7 +47,9 @@ pub enum SubsetPath {
     Tracked,
     /// All samples less the complement, tracked as in `Tracked`.
     Complement,
-    /// The whole order replayed.
+    /// The whole order replayed once, each record counted as it goes.
+    Counted,
+    /// The whole order replayed, every record's bits kept (the view's own replay).
     Replay,
 }
 
@@ -61,7 +64,7 @@ impl BlockView {
         let header = Header::parse(bytes)?;
         let gt_span = header.section(SectionKind::Gt).ok_or(CodecError::Corrupt("missing GT section"))?;
         let gt = section::decompress(&bytes[gt_span.start..gt_span.end], gt_span.raw_len)?;
-        let parsed = gt_parser::parse(&gt, header.n_variants, header.n_samples, header.version >= 3)?;
+        let parsed = gt_parser::parse(&gt, header.n_variants, header.n_samples, header.version)?;
         let column = |kind| header.section(kind).map(|span| CompressedColumn { raw_len: span.raw_len, bytes: bytes[span.start..span.end].to_vec() });
         Ok(BlockView {
             n_variants: header.n_variants,
@@ -106,7 +109,7 @@ impl BlockView {
 
     /// Subsets of up to half the samples are tracked where that is estimated cheaper than
     /// the replay; so are the complements of bigger ones when all-sample counts are stored
-    /// (format 3).
+    /// (format 3). Others are counted during one replay of the order.
     fn plan_subset(&self, subset: &SampleSubset, path: SubsetPath) -> SubsetPlan {
         let block = subset_pbwt::Block {
             gt: &self.gt,
@@ -116,12 +119,15 @@ impl BlockView {
             n_pbwt: self.n_pbwt as usize,
         };
         let stored_counts = self.layouts.iter().any(|l| matches!(l, VariantLayout::Pbwt(p) if p.diploid.is_some()));
+        let counted =
+            || SubsetPlan::Counted(ReplayedSubset::build(&self.gt, &self.layouts, &self.palette, self.n_samples as usize, self.n_pbwt as usize, subset));
         match path {
             SubsetPath::Auto if stored_counts && 2 * subset.len() > self.n_samples => {
                 let rest = subset.complement();
-                subset_pbwt::build(&block, &rest, true).map_or(SubsetPlan::Replay, |bits| SubsetPlan::Complement(rest, bits))
+                subset_pbwt::build(&block, &rest, true).map_or_else(counted, |bits| SubsetPlan::Complement(rest, bits))
             }
-            SubsetPath::Auto => subset_pbwt::build(&block, subset, true).map_or(SubsetPlan::Replay, SubsetPlan::Tracked),
+            SubsetPath::Auto => subset_pbwt::build(&block, subset, true).map_or_else(counted, SubsetPlan::Tracked),
+            SubsetPath::Counted => counted(),
             SubsetPath::Tracked => subset_pbwt::build(&block, subset, false).map_or(SubsetPlan::Replay, SubsetPlan::Tracked),
             SubsetPath::Complement => {
                 let rest = subset.complement();

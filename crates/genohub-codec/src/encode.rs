@@ -30,10 +30,11 @@ pub fn encode_with(block: &GenotypeBlock, options: &EncodeOptions) -> Result<Vec
 }
 
 /// Encodes in an older readable format version too (tests of backward reading).
-pub(crate) fn encode_version(block: &GenotypeBlock, options: &EncodeOptions, version: u8) -> Result<Vec<u8>, CodecError> {
+#[doc(hidden)]
+pub fn encode_version(block: &GenotypeBlock, options: &EncodeOptions, version: u8) -> Result<Vec<u8>, CodecError> {
     block.validate()?;
     let n = block.n_samples as usize;
-    let gt = gt_writer::write(block, version >= 3);
+    let gt = gt_writer::write(block, version);
     let dp = block.dp.as_deref().map(|v| int_column::encode(v, n));
     let gq = block.gq.as_deref().map(|v| int_column::encode(v, n));
     let ad = block.ad.as_deref().map(|v| int_column::encode(v, 2 * n));

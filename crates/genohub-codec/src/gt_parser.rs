@@ -9,7 +9,7 @@ use crate::dense_planes::DensePlanes;
 use crate::error::CodecError;
 use crate::extended_call::ExtendedCall;
 use crate::limits::{MAX_EXTENDED_CALLS, MAX_PLOIDY};
-use crate::record::{self, ADVANCES, KIND_DENSE, KIND_MASK, KIND_PBWT, KIND_SPARSE, MAX_PALETTE};
+use crate::record::{self, ADVANCES, KIND_DENSE, KIND_MASK, KIND_PBWT, KIND_PBWT_BITMAP, KIND_SPARSE, MAX_PALETTE};
 use crate::signature::PLANES;
 use crate::sparse_exceptions::SparseExceptions;
 use crate::variant_layout::{DenseLayout, PaletteEntry, PbwtLayout, SparseLayout, VariantLayout, ABSENT_PLANE};
@@ -25,9 +25,12 @@ pub(crate) struct ParsedGt {
     pub n_pbwt: u32,
 }
 
-/// `pbwt_counts`: PBWT records carry their het and hom-alt counts (format version 3).
-pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32, pbwt_counts: bool) -> Result<ParsedGt, CodecError> {
+/// From format version 3 PBWT records carry their het and hom-alt counts; from version 4
+/// they may be bitmaps, and sparse and dense records no longer move the order.
+pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32, version: u8) -> Result<ParsedGt, CodecError> {
     let n = n_samples as usize;
+    let pbwt_counts = version >= 3;
+    let bitmaps = version >= 4;
     let mut r = ByteReader::new(gt);
     // Each record takes at least two bytes: a hostile count cannot force a big allocation.
     let mut layouts = Vec::with_capacity((n_variants as usize).min(gt.len() / 2));
@@ -40,12 +43,20 @@ pub(crate) fn parse(gt: &[u8], n_variants: u32, n_samples: u32, pbwt_counts: boo
         if !code::is_valid(default) {
             return Err(CodecError::Corrupt("invalid default code"));
         }
-        let (layout, n_extended) = match tag & KIND_MASK {
+        let kind = tag & KIND_MASK;
+        if bitmaps && kind != KIND_PBWT && kind != KIND_PBWT_BITMAP && tag & ADVANCES != 0 {
+            return Err(CodecError::Corrupt("order-moving sparse or dense record in format version 4"));
+        }
+        let (layout, n_extended) = match kind {
             KIND_SPARSE => parse_sparse(&mut r, gt, tag & !ADVANCES, default, n, &mut palette, tag & ADVANCES != 0)?,
             KIND_DENSE => parse_dense(&mut r, gt, tag & !ADVANCES, default, n, tag & ADVANCES != 0)?,
             KIND_PBWT => {
                 n_pbwt += 1;
-                parse_pbwt(&mut r, gt, tag, default, n, &mut palette, n_pbwt - 1, pbwt_counts)?
+                parse_pbwt(&mut r, gt, tag, default, n, &mut palette, n_pbwt - 1, PbwtForm { counts: pbwt_counts, bitmap: false })?
+            }
+            KIND_PBWT_BITMAP if bitmaps => {
+                n_pbwt += 1;
+                parse_pbwt(&mut r, gt, tag, default, n, &mut palette, n_pbwt - 1, PbwtForm { counts: pbwt_counts, bitmap: true })?
             }
             _ => return Err(CodecError::Corrupt("unknown variant record kind")),
         };
@@ -221,6 +232,15 @@ fn scan_runs(gt: &[u8], mut pos: usize, n_slots: usize) -> Result<(usize, usize)
     Ok((pos, n_ones))
 }
 
+/// What a PBWT record holds beside its override list.
+#[derive(Clone, Copy)]
+struct PbwtForm {
+    /// Het and hom-alt counts (format version 3 on).
+    counts: bool,
+    /// A bitmap in order instead of runs (record kind 3, format version 4).
+    bitmap: bool,
+}
+
 fn parse_pbwt(
     r: &mut ByteReader<'_>,
     gt: &[u8],
@@ -229,14 +249,24 @@ fn parse_pbwt(
     n: usize,
     palette: &mut Vec<PaletteEntry>,
     ordinal: u32,
-    with_counts: bool,
+    form: PbwtForm,
 ) -> Result<(VariantLayout, usize), CodecError> {
+    let PbwtForm { counts: with_counts, bitmap } = form;
     let phased = tag >> 2 & 1 == 1;
     let (overrides, n_extended) = parse_exception_list(r, gt, usize::from(tag >> 3), None, n, palette)?;
     let diploid = if with_counts { Some((r.varint_u32("PBWT het count")?, r.varint_u32("PBWT hom-alt count")?)) } else { None };
     let runs_at = r.position();
-    let (pos, n_ones) = scan_runs(gt, runs_at, 2 * n)?;
-    r.take(pos - runs_at, "PBWT runs")?;
+    let (pos, n_ones) = if bitmap {
+        let bytes = r.take((2 * n).div_ceil(8), "PBWT bitmap")?;
+        if !(2 * n).is_multiple_of(8) && bytes.last().is_some_and(|&b| b >> (2 * n % 8) != 0) {
+            return Err(CodecError::Corrupt("PBWT bitmap padding bits set"));
+        }
+        (r.position(), bytes.iter().map(|b| b.count_ones() as usize).sum())
+    } else {
+        let (pos, n_ones) = scan_runs(gt, runs_at, 2 * n)?;
+        r.take(pos - runs_at, "PBWT runs")?;
+        (pos, n_ones)
+    };
     if let Some((het, hom_alt)) = diploid {
         // The described samples' ALT alleles are the record's 1s less those of override slots.
         let (het, hom_alt, overridden) = (het as usize, hom_alt as usize, overrides.n_exceptions as usize);
@@ -245,7 +275,7 @@ fn parse_pbwt(
             return Err(CodecError::Corrupt("PBWT het/hom-alt counts disagree with the runs"));
         }
     }
-    let layout = PbwtLayout { default, phased, overrides, runs_at, runs_end: pos, n_ones: n_ones as u32, ordinal, diploid };
+    let layout = PbwtLayout { default, phased, overrides, runs_at, runs_end: pos, n_ones: n_ones as u32, ordinal, diploid, bitmap };
     Ok((VariantLayout::Pbwt(layout), n_extended))
 }
 

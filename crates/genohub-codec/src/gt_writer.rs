@@ -6,13 +6,13 @@ use crate::code_scan;
 use crate::extended_call::ExtendedCall;
 use crate::genotype_block::GenotypeBlock;
 use crate::pbwt::{self, PbwtEncoder};
-use crate::record::{self, IndexWriter, ADVANCES, KIND_DENSE, KIND_PBWT, KIND_SPARSE};
+use crate::record::{self, IndexWriter, ADVANCES, KIND_DENSE, KIND_PBWT, KIND_PBWT_BITMAP, KIND_SPARSE};
 use crate::signature::{self, PLANES};
 use crate::varint;
 
-/// `pbwt_counts`: give PBWT records their het and hom-alt counts (format version 3).
-pub(crate) fn write(block: &GenotypeBlock, pbwt_counts: bool) -> Vec<u8> {
-    let mut scratch = Scratch { pbwt_counts, ..Scratch::default() };
+/// In format `version` (2 to 4, see [`crate::header`]).
+pub(crate) fn write(block: &GenotypeBlock, version: u8) -> Vec<u8> {
+    let mut scratch = Scratch { pbwt_counts: version >= 3, bitmaps: version >= 4, ..Scratch::default() };
     // Without linkage disequilibrium the PBWT order is no help, and the variants that
     // `Policy::Linked` draws into PBWT records would only cost bytes and reading time
     // (PBWT records are replayed in order); a linked section must save an eighth.
@@ -30,7 +30,10 @@ enum Policy {
     /// Every variant with at least [`MIN_MINOR_TO_ADVANCE`] minor-allele haplotypes moves
     /// the PBWT order on, as a PBWT record when that is smaller than dense and less than
     /// [`SPARSE_BIAS`] times sparse, else as a sparse or dense record flagged ADVANCES.
-    /// Other variants take the smallest of the three layouts.
+    /// From format version 4 only PBWT records (runs or bitmap) move the order: such a
+    /// variant is one when that costs at most [`ADVANCE_SLACK`] bytes more, else a sparse
+    /// or dense record that leaves the order alone. Other variants take the smallest of the
+    /// three layouts.
     Linked,
 }
 
@@ -44,6 +47,11 @@ const MIN_MINOR_TO_ADVANCE: usize = 4;
 /// and PBWT records are cheaper to replay than sparse ones (runs are block copies). On
 /// the 10,000-sample cohort 1.5 and 2 give sizes within 0.5% but 2 replays faster.
 const SPARSE_BIAS: usize = 2;
+
+/// Bytes a version-4 PBWT record may cost beyond the best other layout and still be chosen
+/// for a variant that should move the order: a bitmap is as long as two dense planes but
+/// carries a few bytes of counts and override list, and the finer order pays that back.
+const ADVANCE_SLACK: usize = 16;
 
 /// Variants after which a linked section must be smaller than an independent one so far.
 /// The order needs a few dozen variants to pay off: on the msprime cohorts the linked
@@ -80,6 +88,8 @@ struct Scratch {
     planes: Vec<u64>,
     pbwt: PbwtEncoder,
     pbwt_counts: bool,
+    /// Format version 4: PBWT bitmaps, and only PBWT records move the order.
+    bitmaps: bool,
 }
 
 /// What the encoder needs to know about one variant before choosing its layout.
@@ -164,7 +174,8 @@ fn write_variant(out: &mut Vec<u8>, codes: &[u8], policy: Policy, scratch: &mut 
     let n_overrides = codes.len() - summary.diploid_by_phase[usize::from(phased)];
     // Each override takes at least a gap byte: skip the PBWT pass when they alone lose, and
     // for singletons, which sparse stores in about as few bytes as a PBWT record's runs.
-    let pbwt = if policy == Policy::Linked && minor >= 2 && 3 + n_overrides < best {
+    let limit = if advances && scratch.bitmaps { best + ADVANCE_SLACK } else { best };
+    let pbwt = if policy == Policy::Linked && minor >= 2 && 3 + n_overrides < limit {
         let palette = summary.pbwt_palette(phased);
         let overrides = &mut scratch.overrides;
         overrides.clear();
@@ -181,25 +192,34 @@ fn write_variant(out: &mut Vec<u8>, codes: &[u8], policy: Policy, scratch: &mut 
         }
         let diploid = summary.pbwt_diploid_counts(phased);
         let counts_len = if scratch.pbwt_counts { varint::encoded_len(diploid.0) + varint::encoded_len(diploid.1) } else { 0 };
-        let len = 2 + exception_list_len(palette.len(), n_overrides, gap_bytes) + counts_len + scratch.pbwt.plan(codes, phased);
-        Some((len, palette, diploid))
+        let runs_len = scratch.pbwt.plan(codes, phased);
+        let bitmap = scratch.bitmaps && scratch.pbwt.bitmap_len() < runs_len;
+        let bits_len = if bitmap { scratch.pbwt.bitmap_len() } else { runs_len };
+        let len = 2 + exception_list_len(palette.len(), n_overrides, gap_bytes) + counts_len + bits_len;
+        Some((len, palette, diploid, bitmap))
     } else {
         None
     };
     match pbwt {
         // Ties favour sparse and dense: both are faster to read.
-        Some((len, palette, (het, hom_alt))) if len < best => {
-            out.push(KIND_PBWT | u8::from(phased) << 2 | (palette.len() as u8) << 3);
+        Some((len, palette, (het, hom_alt), bitmap)) if len < limit => {
+            let kind = if bitmap { KIND_PBWT_BITMAP } else { KIND_PBWT };
+            out.push(kind | u8::from(phased) << 2 | (palette.len() as u8) << 3);
             out.push(summary.default);
             write_exception_list(out, codes, &scratch.overrides, &palette);
             if scratch.pbwt_counts {
                 varint::write(out, het);
                 varint::write(out, hom_alt);
             }
-            scratch.pbwt.write_runs(out);
+            if bitmap {
+                scratch.pbwt.write_bitmap(out);
+            } else {
+                scratch.pbwt.write_runs(out);
+            }
             scratch.pbwt.commit();
         }
         _ => {
+            let advances = advances && !scratch.bitmaps;
             let flag = if advances { ADVANCES } else { 0 };
             if sparse <= dense {
                 out.push(KIND_SPARSE | (summary.palette.len() as u8) << 2 | flag);

@@ -13,9 +13,10 @@ use crate::varint;
 
 pub(crate) const MAGIC: [u8; 4] = *b"GHGT";
 /// 2 added the PBWT record kind; 3 gives each PBWT record its het and hom-alt counts, so
-/// counting all samples needs no replay of the PBWT order. Versions 2 and 3 are read;
+/// counting all samples needs no replay of the PBWT order; 4 moves the order only at PBWT
+/// records, whose bits may be a bitmap (see [`crate::record`]). Versions 2 to 4 are read;
 /// version-1 blocks are refused.
-pub(crate) const FORMAT_VERSION: u8 = 3;
+pub(crate) const FORMAT_VERSION: u8 = 4;
 pub(crate) const OLDEST_READABLE_VERSION: u8 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

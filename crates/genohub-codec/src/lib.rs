@@ -28,6 +28,7 @@ pub mod limits;
 mod pbwt;
 mod pbwt_track;
 mod record;
+mod replayed_subset;
 mod sample_subset;
 mod section;
 mod signature;
@@ -39,7 +40,7 @@ mod varint;
 
 pub use block_view::{BlockView, SubsetPath};
 pub use decode::decode;
-pub use encode::{encode, encode_with, EncodeOptions};
+pub use encode::{encode, encode_version, encode_with, EncodeOptions};
 pub use error::CodecError;
 pub use extended_call::ExtendedCall;
 pub use genotype_block::{GenotypeBlock, MISSING_INT};

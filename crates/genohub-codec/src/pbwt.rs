@@ -12,8 +12,12 @@
 //!
 //! The flag exists because the order has to be bootstrapped: in the identity order a
 //! common variant is about as many runs as it has ALT alleles, far more than its two
-//! dense bit planes, so if only PBWT records moved the order no variant would ever be
+//! dense bit planes, so if only PBWT run records moved the order no variant would ever be
 //! stored as PBWT. Which variants advance is the encoder's choice (`gt_writer::Policy`).
+//! From format version 4 the flag is gone: a PBWT record may store its bits as a bitmap in
+//! order (as long as two dense planes, and better compressed, the order clustering the
+//! alleles), which bootstraps the order instead, so only PBWT records move it and a reader
+//! can follow a few haplotypes through any block without the rest of the order.
 //!
 //! Linked haplotypes end up next to each other, so a common variant in linkage
 //! disequilibrium becomes a handful of long runs instead of two bits per sample. Samples
@@ -28,7 +32,8 @@
 //! Counting all samples needs no replay: from format version 3 each PBWT record also stores
 //! its het and hom-alt counts over the samples its bits describe.
 //! Counting a small subset follows only its haplotypes through the order
-//! ([`crate::subset_pbwt`]).
+//! ([`crate::subset_pbwt`]); a large one is counted record by record during one replay
+//! ([`crate::replayed_subset`]).
 
 use crate::code;
 use crate::dense_counts::SampleMask;
@@ -130,6 +135,28 @@ impl PbwtEncoder {
         }
     }
 
+    /// Length of the last plan's bits as a bitmap (format version 4).
+    pub(crate) fn bitmap_len(&self) -> usize {
+        self.order.len().div_ceil(8)
+    }
+
+    /// Writes the last plan's bits as a bitmap in order.
+    pub(crate) fn write_bitmap(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        out.resize(start + self.bitmap_len(), 0);
+        let bitmap = &mut out[start..];
+        let mut at = 0usize;
+        for (i, &r) in self.runs.iter().enumerate() {
+            let r = r as usize;
+            if i % 2 == 1 {
+                for p in at..at + r {
+                    bitmap[p / 8] |= 1 << (p % 8);
+                }
+            }
+            at += r;
+        }
+    }
+
     /// Moves the order past a variant stored in another layout, by its ALT alleles.
     pub(crate) fn commit_alleles(&mut self, codes: &[u8]) {
         self.slot_bits.clear();
@@ -180,7 +207,22 @@ fn low_bits(n: usize) -> u64 {
 pub(crate) trait Slot: Copy + Default {
     fn from_index(i: usize) -> Self;
     fn index(self) -> usize;
+
+    /// Flips the bit of each of `slots` in `bits` (slots past its end are ignored).
+    #[inline]
+    fn flip_all(slots: &[Self], bits: &mut [u64]) {
+        for &slot in slots {
+            let s = slot.index();
+            if let Some(w) = bits.get_mut(s / 64) {
+                *w ^= 1u64 << (s % 64);
+            }
+        }
+    }
 }
+
+/// Words of slot bits that any u16 slot indexes: given that many, flipping a slot needs no
+/// bounds check, which is most of the replay's per-slot work for common variants.
+pub(crate) const U16_SLOT_WORDS: usize = 1 << 10;
 
 impl Slot for u16 {
     #[inline(always)]
@@ -190,6 +232,22 @@ impl Slot for u16 {
     #[inline(always)]
     fn index(self) -> usize {
         usize::from(self)
+    }
+
+    #[inline]
+    fn flip_all(slots: &[Self], bits: &mut [u64]) {
+        if let Some(words) = bits.get_mut(..U16_SLOT_WORDS).and_then(|b| <&mut [u64; U16_SLOT_WORDS]>::try_from(b).ok()) {
+            for &s in slots {
+                words[usize::from(s >> 6)] ^= 1u64 << (s & 63);
+            }
+        } else {
+            for &slot in slots {
+                let s = usize::from(slot);
+                if let Some(w) = bits.get_mut(s / 64) {
+                    *w ^= 1u64 << (s % 64);
+                }
+            }
+        }
     }
 }
 
@@ -232,16 +290,21 @@ fn advance<S: Slot>(order: &[S], runs: impl Iterator<Item = usize>, n_zeros: usi
     }
 }
 
-/// Run lengths of a record validated at open.
-pub(crate) struct Runs<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    later: u32,
+/// Run lengths of a record validated at open, the (possibly empty) run of 0s first, whether
+/// the record stores runs or a bitmap.
+pub(crate) enum Runs<'a> {
+    Varint { bytes: &'a [u8], pos: usize, later: u32 },
+    Bitmap(BitmapRuns<'a>),
 }
 
 impl<'a> Runs<'a> {
-    pub(crate) fn new(gt: &'a [u8], layout: &PbwtLayout) -> Self {
-        Self { bytes: gt.get(layout.runs_at..layout.runs_end).unwrap_or(&[]), pos: 0, later: 0 }
+    pub(crate) fn new(gt: &'a [u8], layout: &PbwtLayout, n_slots: usize) -> Self {
+        let bytes = gt.get(layout.runs_at..layout.runs_end).unwrap_or(&[]);
+        if layout.bitmap {
+            Self::Bitmap(BitmapRuns { bytes, n_slots, at: 0, bit: 0, started: false })
+        } else {
+            Self::Varint { bytes, pos: 0, later: 0 }
+        }
     }
 }
 
@@ -250,11 +313,66 @@ impl Iterator for Runs<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        let (value, len) = varint::read_gap(self.bytes, self.pos)?;
-        self.pos += len;
-        let run = value + self.later;
-        self.later = 1;
-        Some(run as usize)
+        match self {
+            Self::Varint { bytes, pos, later } => {
+                let (value, len) = varint::read_gap(bytes, *pos)?;
+                *pos += len;
+                let run = value + *later;
+                *later = 1;
+                Some(run as usize)
+            }
+            Self::Bitmap(b) => b.next(),
+        }
+    }
+}
+
+/// Word `i` of a bitmap record's bytes (order positions 64i..64i+63), zeros past its end.
+#[inline]
+pub(crate) fn bitmap_word(bytes: &[u8], i: usize) -> u64 {
+    match bytes.get(8 * i..8 * i + 8) {
+        Some(chunk) => u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])),
+        None => {
+            let mut word = [0u8; 8];
+            let tail = bytes.get(8 * i..).unwrap_or(&[]);
+            word[..tail.len()].copy_from_slice(tail);
+            u64::from_le_bytes(word)
+        }
+    }
+}
+
+/// The runs of a bitmap record.
+pub(crate) struct BitmapRuns<'a> {
+    bytes: &'a [u8],
+    n_slots: usize,
+    /// Where the next run starts, and its bit.
+    at: usize,
+    bit: u64,
+    started: bool,
+}
+
+impl Iterator for BitmapRuns<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.at >= self.n_slots && self.started {
+            return None;
+        }
+        self.started = true;
+        let start = self.at;
+        let mut p = start;
+        while p < self.n_slots {
+            // Ones where the bit differs from the run's, from position p on.
+            let w = (bitmap_word(self.bytes, p / 64) ^ self.bit.wrapping_neg()) >> (p % 64);
+            if w != 0 {
+                p += w.trailing_zeros() as usize;
+                break;
+            }
+            p = (p / 64 + 1) * 64;
+        }
+        self.at = p.min(self.n_slots);
+        self.bit ^= 1;
+        Some(self.at - start)
     }
 }
 
@@ -324,7 +442,8 @@ impl<S: Slot> OrderReplay<S> {
     }
 
     /// Moves the order past `layout` (if it moves it). A PBWT record also writes its slot
-    /// bits (see [`materialize`]) to `out`, which must then hold `2 * ceil(N / 64)` words.
+    /// bits (see [`materialize`]) to `out`, which must then hold at least `2 * ceil(N / 64)`
+    /// words (and words past those must be clear); [`U16_SLOT_WORDS`] words make it faster.
     pub(crate) fn step(&mut self, gt: &[u8], layout: &VariantLayout, palette: &[PaletteEntry], out: Option<&mut [u64]>) {
         let n_samples = self.n_samples;
         let n_words = n_samples.div_ceil(64);
@@ -333,7 +452,7 @@ impl<S: Slot> OrderReplay<S> {
                 let out = match out {
                     Some(out) => out,
                     None => {
-                        self.unused_bits.resize(2 * n_words, 0);
+                        self.unused_bits.resize((2 * n_words).max(U16_SLOT_WORDS), 0);
                         &mut self.unused_bits[..]
                     }
                 };
@@ -416,22 +535,17 @@ fn replay_runs<S: Slot>(gt: &[u8], layout: &PbwtLayout, order: &mut [S], next: &
     let flipped = if flip_ones { n_ones } else { n_slots - n_ones };
     let ReplayScratch { moved, runs } = scratch;
     let slot_bits = out;
-    slot_bits.fill(if flip_ones { 0 } else { !0 });
-    let flip = |slot_bits: &mut [u64], slots: &[S]| {
-        for &slot in slots {
-            let s = slot.index();
-            if let Some(w) = slot_bits.get_mut(s / 64) {
-                *w ^= 1u64 << (s % 64);
-            }
-        }
-    };
+    // The record's words (see `materialize`); any further words of `out` stay clear.
+    let record_words = 2 * n_slots.div_ceil(128);
+    slot_bits[..record_words].fill(if flip_ones { 0 } else { !0 });
+    let flip = |slot_bits: &mut [u64], slots: &[S]| S::flip_all(slots, slot_bits);
     let in_place = flipped * 16 <= n_slots;
     if in_place {
         // Few slots change group (the usual rare or clustered variant): set them aside and
         // close the gaps they leave, which moves only the slots behind the first of them
         // instead of copying the whole order.
         runs.clear();
-        runs.extend(Runs::new(gt, layout));
+        runs.extend(Runs::new(gt, layout, n_slots));
         moved.clear();
         let mut at = 0;
         for (i, &run) in runs.iter().enumerate() {
@@ -465,7 +579,7 @@ fn replay_runs<S: Slot>(gt: &[u8], layout: &PbwtLayout, order: &mut [S], next: &
         }
         flip(slot_bits, moved);
     } else {
-        advance(order, Runs::new(gt, layout), n_slots - n_ones, next, |slots, one| {
+        advance(order, Runs::new(gt, layout, n_slots), n_slots - n_ones, next, |slots, one| {
             if one == flip_ones {
                 flip(slot_bits, slots);
             }
@@ -477,7 +591,7 @@ fn replay_runs<S: Slot>(gt: &[u8], layout: &PbwtLayout, order: &mut [S], next: &
     if !n_slots.is_multiple_of(64) {
         slot_bits[n_slots / 64] &= (1u64 << (n_slots % 64)) - 1;
     }
-    slot_bits[n_slots.div_ceil(64)..].fill(0);
+    slot_bits[n_slots.div_ceil(64)..record_words].fill(0);
     for (sample, _) in SparseExceptions::new(gt, &layout.overrides) {
         let s = 2 * sample as usize;
         slot_bits[s / 64] &= !(3u64 << (s % 64));
@@ -546,7 +660,7 @@ pub(crate) fn interleave(even: u32, odd: u32) -> u64 {
     spread(even) | spread(odd) << 1
 }
 
-fn spread(x: u32) -> u64 {
+pub(crate) fn spread(x: u32) -> u64 {
     let mut x = u64::from(x);
     x = (x | x << 16) & 0x0000_FFFF_0000_FFFF;
     x = (x | x << 8) & 0x00FF_00FF_00FF_00FF;

@@ -12,7 +12,7 @@
 //! then the tracked slots with bit v seen before p are all there are. The caller (see
 //! [`crate::subset_pbwt`]) tracks those slots too, up to the last record that needs them.
 
-use crate::pbwt::Slot;
+use crate::pbwt::{self, Slot};
 use crate::varint;
 
 /// A tracked slot, by its id (see [`Tracked::new`]), and where it is in the current order.
@@ -114,6 +114,37 @@ impl Tracked {
                 n_one += group.len();
             }
             i = end;
+        }
+        next[zeros..zeros + n_one].copy_from_slice(&ones[..n_one]);
+        std::mem::swap(&mut self.entries, &mut self.next);
+    }
+
+    /// Moves past a PBWT bitmap record (see [`crate::record`]) with `n_ones` 1-slots, and
+    /// sets [`hits`](Self::hits): a position's new place is its rank among the positions
+    /// with its bit, counted with popcounts as the ascending positions are walked.
+    pub(crate) fn bitmap_step(&mut self, bitmap: &[u8], n_ones: usize) {
+        let n_zeros = self.n_slots - n_ones;
+        let Self { entries, next, ones, hits, live, .. } = self;
+        hits.fill(0);
+        let (mut zeros, mut n_one) = (0usize, 0usize);
+        // Ones before word `word`.
+        let (mut word, mut ones_before, mut w) = (0usize, 0usize, pbwt::bitmap_word(bitmap, 0));
+        for e in &entries[..*live] {
+            let p = e.pos as usize;
+            while word < p / 64 {
+                ones_before += w.count_ones() as usize;
+                word += 1;
+                w = pbwt::bitmap_word(bitmap, word);
+            }
+            let rank1 = ones_before + (w & ((1u64 << (p % 64)) - 1)).count_ones() as usize;
+            if w >> (p % 64) & 1 == 1 {
+                ones[n_one] = Entry { pos: (n_zeros + rank1) as u32, ..*e };
+                hits[e.id as usize / 64] |= 1 << (e.id % 64);
+                n_one += 1;
+            } else {
+                next[zeros] = Entry { pos: (p - rank1) as u32, ..*e };
+                zeros += 1;
+            }
         }
         next[zeros..zeros + n_one].copy_from_slice(&ones[..n_one]);
         std::mem::swap(&mut self.entries, &mut self.next);

@@ -9,8 +9,15 @@
 //!         varint k, sample gaps, packed indices) | from format version 3: varint het,
 //!         varint hom_alt (over the samples the bits describe) | run lengths (see
 //!         [`crate::pbwt`])
+//! pbwt bitmap (from format version 4): tag = 3 | phased<<2 | g<<3 | default u8 | override
+//!         list | varint het, varint hom_alt | ceil(2N / 8) bytes: the bit of order position
+//!         i at bit i % 8 of byte i / 8, padding bits 0
 //! ```
-//! `a` (ADVANCES) marks a sparse or dense record that also moves the block's PBWT order on.
+//! `a` (ADVANCES) marks a sparse or dense record that also moves the block's PBWT order on;
+//! up to format version 3 only. From version 4 only PBWT records move it: a common variant
+//! that the order does not yet sort into few runs is a bitmap record instead (as many bytes
+//! as two dense planes), so a reader following a few haplotypes finds the bit of any order
+//! position in every order-moving record (see [`crate::subset_pbwt`]).
 //! A dense plane holds one signature bit XOR the default's bit, so absent planes are
 //! all-equal-to-default and usually only the two allele-low planes are stored.
 //!
@@ -22,6 +29,8 @@ pub(crate) const KIND_MASK: u8 = 0b11;
 pub(crate) const KIND_SPARSE: u8 = 0;
 pub(crate) const KIND_DENSE: u8 = 1;
 pub(crate) const KIND_PBWT: u8 = 2;
+/// A PBWT record whose bits are a bitmap in order rather than runs (format version 4).
+pub(crate) const KIND_PBWT_BITMAP: u8 = 3;
 /// Tag bit of sparse and dense records that also move the block's PBWT order on.
 pub(crate) const ADVANCES: u8 = 0x80;
 /// 25 valid codes minus the default.

@@ -2,17 +2,20 @@
 //! without replaying the whole PBWT order (which costs O(2N) per order-moving record).
 //!
 //! The subset's slots are followed by LF-mapping ([`crate::pbwt_track`]), at O(runs +
-//! tracked) per PBWT record. A sparse or dense record that moves the order needs every
-//! slot of its rarer bit tracked as well, from the block's start up to that record (see
-//! there); a sparse record with a heterozygous default cannot be tracked at all. Common
-//! variants stored densely make that expensive early in a block, so the whole order is
-//! replayed up to the record that minimises an instruction estimate, and only tracked
-//! from there on. Subsets too big to track pay off are left to the full replay.
+//! tracked) per PBWT record (O(2N / 64) for a bitmap record). From format version 4 only
+//! PBWT records move the order, so that is all. Up to version 3, a sparse or dense record
+//! that moves the order needs every slot of its rarer bit tracked as well, from the
+//! block's start up to that record (see there); a sparse record with a heterozygous
+//! default cannot be tracked at all. Common variants stored densely make that expensive
+//! early in a block, so the whole order is replayed up to the record that minimises an
+//! instruction estimate, and only tracked from there on. Subsets too big to track pay off
+//! are counted during one full replay ([`crate::replayed_subset`]).
 
 use crate::code;
 use crate::dense_planes::DensePlanes;
 use crate::pbwt::{self, OrderReplay, Slot, FIRST_ALLELES};
 use crate::pbwt_track::Tracked;
+use crate::replayed_subset::ReplayedSubset;
 use crate::sample_subset::SampleSubset;
 use crate::sparse_exceptions::SparseExceptions;
 use crate::variant_layout::{PaletteEntry, VariantLayout};
@@ -61,6 +64,8 @@ pub(crate) enum SubsetPlan {
     Tracked(SubsetPbwt),
     /// All samples (stored counts) less the complement, counted from its tracked bits.
     Complement(SampleSubset, SubsetPbwt),
+    /// Counted as the whole order was replayed once ([`ReplayedSubset`]).
+    Counted(ReplayedSubset),
     /// From the whole replayed order ([`crate::pbwt::materialize`]).
     Replay,
 }
@@ -115,7 +120,11 @@ impl Plan {
         // From the end: a record needs the slots of every later record tracked too.
         for r in (0..end).rev() {
             match &block.layouts[r] {
-                VariantLayout::Pbwt(p) => cost[r] = Some(PER_RUN_BYTE * (p.runs_end - p.runs_at) as u64 + PER_TRACKED_PBWT * tracked),
+                VariantLayout::Pbwt(p) => {
+                    // A bitmap is walked a word at a time.
+                    let walked = (p.runs_end - p.runs_at) as u64 / if p.bitmap { 8 } else { 1 };
+                    cost[r] = Some(PER_RUN_BYTE * walked + PER_TRACKED_PBWT * tracked)
+                }
                 VariantLayout::Dense(d) if d.advances => {
                     let planes = DensePlanes::new(block.gt, d, block.n_samples);
                     let ones = slot_words(&planes);
@@ -238,7 +247,12 @@ fn track<S: Slot>(block: &Block<'_>, subset: &SampleSubset, samples: &[u32], pla
         let r32 = r as u32;
         match layout {
             VariantLayout::Pbwt(p) => {
-                tracked.pbwt_step(block.gt.get(p.runs_at..p.runs_end).unwrap_or(&[]), p.n_ones as usize);
+                let bytes = block.gt.get(p.runs_at..p.runs_end).unwrap_or(&[]);
+                if p.bitmap {
+                    tracked.bitmap_step(bytes, p.n_ones as usize);
+                } else {
+                    tracked.pbwt_step(bytes, p.n_ones as usize);
+                }
                 let out = &mut bits[record(p.ordinal)];
                 out.copy_from_slice(&tracked.hits()[..words_per_record]);
                 if !m.is_multiple_of(32) {
@@ -267,4 +281,65 @@ fn track<S: Slot>(block: &Block<'_>, subset: &SampleSubset, samples: &[u32], pla
         }
     }
     SubsetPbwt { words_per_record, bits }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::{make, MISSING};
+    use crate::encode::{encode_version, EncodeOptions};
+    use crate::{decode, BlockView, GenotypeBlock};
+
+    /// 400 samples whose haplotypes copy one of four founders, so that the identity order
+    /// sorts the first common variants into many runs; a few missing calls (overrides).
+    fn founder_block() -> GenotypeBlock {
+        let (n, n_variants) = (400usize, 90usize);
+        let mut x = 5u64;
+        let mut rand = move |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let copying: Vec<u64> = (0..2 * n).map(|_| rand(4)).collect();
+        let mut codes = Vec::with_capacity(n * n_variants);
+        for _ in 0..n_variants {
+            let founders: Vec<u8> = (0..4).map(|_| rand(2) as u8).collect();
+            for s in 0..n {
+                let (a, b) = (founders[copying[2 * s] as usize], founders[copying[2 * s + 1] as usize]);
+                codes.push(if rand(300) == 0 { make(MISSING, MISSING, true) } else { make(a, b, true) });
+            }
+        }
+        GenotypeBlock { n_variants: n_variants as u32, n_samples: n as u32, codes, ..GenotypeBlock::default() }
+    }
+
+    /// From format 4 only PBWT records move the order (common variants the order does not
+    /// yet sort are bitmap records), so a small subset is tracked from the block's first
+    /// record with no replay of the whole order; format 3 moved it by dense records too.
+    #[test]
+    fn version_4_moves_the_order_only_at_pbwt_records() {
+        let block = founder_block();
+        let v4 = BlockView::open(&encode_version(&block, &EncodeOptions::default(), 4).unwrap()).unwrap();
+        let v3 = BlockView::open(&encode_version(&block, &EncodeOptions::default(), 3).unwrap()).unwrap();
+        let moves_by_other = |view: &BlockView| {
+            view.layouts.iter().filter(|l| matches!(l, VariantLayout::Dense(d) if d.advances) || matches!(l, VariantLayout::Sparse(s) if s.advances)).count()
+        };
+        assert!(moves_by_other(&v3) > 0, "format 3 moves the order by dense records here");
+        assert_eq!(moves_by_other(&v4), 0);
+        assert!(v4.layouts.iter().any(|l| matches!(l, VariantLayout::Pbwt(p) if p.bitmap)));
+        assert!(v4.layouts.iter().any(|l| matches!(l, VariantLayout::Pbwt(p) if !p.bitmap)));
+        assert_eq!(decode(&encode_version(&block, &EncodeOptions::default(), 4).unwrap()).unwrap(), block);
+        let samples = [3u32, 77, 200, 399];
+        let subset = SampleSubset::from_sorted_indices(400, &samples).unwrap();
+        let blocks = [&v4, &v3].map(|v| Block { gt: &v.gt, layouts: &v.layouts, palette: &v.palette, n_samples: 400, n_pbwt: v.n_pbwt as usize });
+        let plan = Plan::new(&blocks[0], &samples, true).expect("tracked");
+        assert_eq!(plan.replay_through, None);
+        assert_eq!(plan.until.iter().filter(|&&u| u != 0).count(), 2 * samples.len(), "no slot besides the subset's is tracked");
+        assert!(Plan::new(&blocks[1], &samples, false).unwrap().until.iter().filter(|&&u| u != 0).count() > 2 * samples.len());
+        for view in [&v4, &v3] {
+            for v in 0..block.n_variants {
+                let mut expected = crate::GenotypeCounts::default();
+                samples.iter().for_each(|&s| expected.add_code(block.variant_codes(v)[s as usize], 1));
+                assert_eq!(view.variant(v).counts_in(&subset), expected, "variant {v}");
+            }
+        }
+    }
 }

@@ -192,6 +192,10 @@ impl<'a> VariantGenotypes<'a> {
             VariantLayout::Dense(_) => self.planes().map_or_else(GenotypeCounts::default, |p| dense_counts::count(&p, &SubsetWords(subset.words(), size))),
             VariantLayout::Pbwt(pbwt) => match plan {
                 SubsetPlan::Tracked(bits) => self.tracked_counts_in(pbwt, subset, bits),
+                SubsetPlan::Counted(counts) => {
+                    let (het, hom_alt) = counts.diploid(pbwt.ordinal);
+                    self.with_overrides_in(pbwt, subset, pbwt::diploid_counts(u64::from(subset.len()), het, hom_alt))
+                }
                 // Every field is a sum over samples.
                 SubsetPlan::Complement(rest, bits) => return self.counts() - self.tracked_counts_in(pbwt, rest, bits) - self.extended_counts_in(rest),
                 SubsetPlan::Replay => self.replayed_counts_in(pbwt, subset),

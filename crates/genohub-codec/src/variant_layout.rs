@@ -54,7 +54,7 @@ pub(crate) struct PbwtLayout {
     /// Samples whose code the bits do not give, in sparse-record form; its `default` is
     /// unused.
     pub overrides: SparseLayout,
-    /// Byte range of the run lengths in the GT section.
+    /// Byte range of the run lengths (or of the bitmap) in the GT section.
     pub runs_at: usize,
     pub runs_end: usize,
     /// Haplotype slots with bit 1, override slots included.
@@ -63,6 +63,8 @@ pub(crate) struct PbwtLayout {
     pub ordinal: u32,
     /// (het, hom-alt) among the samples the bits describe, stored from format version 3.
     pub diploid: Option<(u32, u32)>,
+    /// The bits are a bitmap in order, not runs (format version 4).
+    pub bitmap: bool,
 }
 
 pub(crate) const ABSENT_PLANE: usize = usize::MAX;

@@ -307,3 +307,30 @@ fn mosaic_sample_blocks_contain_pbwt_records() {
     let block = GenotypeBlock { n_variants: 2, n_samples: n, codes, ..GenotypeBlock::default() };
     assert_eq!(decode(&encode(&block).unwrap()).unwrap(), block);
 }
+
+/// Format 4: a PBWT record's bits may be a bitmap in order (kind 3), which older versions
+/// do not know; its padding bits must be clear; sparse and dense records no longer move the
+/// order.
+#[test]
+fn version_4_bitmap_records_are_checked() {
+    let v4 = |gt: Vec<u8>| repack(&Unpacked { version: 4, flags: 0, n_variants: 1, n_samples: 3, raw_sections: vec![gt] });
+    // Three samples, six slots in the identity order: slots 2 and 3 (sample 1) are ALT.
+    // Tag, default, empty override list, het 0, hom-alt 1, one bitmap byte.
+    let record = |bitmap: u8| vec![3 | 1 << 2, make(REF, REF, true), 0, 0, 1, bitmap];
+    let h = |a, b| make(a, b, true);
+    let good = v4(record(0b00_1100));
+    assert_eq!(decode(&good).unwrap().codes, vec![h(REF, REF), h(ALT, ALT), h(REF, REF)]);
+    exercise(&good);
+    // Bits past the six slots.
+    assert!(matches!(decode(&v4(record(0b0100_1100))), Err(CodecError::Corrupt(_))));
+    // A bitmap one byte short.
+    assert!(decode(&v4(record(0b00_1100)[..5].to_vec())).is_err());
+    // Kind 3 in format 3.
+    let v3 = repack(&Unpacked { version: 3, flags: 0, n_variants: 1, n_samples: 3, raw_sections: vec![record(0b00_1100)] });
+    assert!(matches!(decode(&v3), Err(CodecError::Corrupt(_))));
+    // An order-moving (ADVANCES) sparse record: one exception, sample 0 at 0|1.
+    let sparse = vec![1 << 2 | 0x80, make(REF, REF, true), make(REF, ALT, true), 1, 0];
+    assert!(matches!(decode(&v4(sparse.clone())), Err(CodecError::Corrupt(_))));
+    let v3 = repack(&Unpacked { version: 3, flags: 0, n_variants: 1, n_samples: 3, raw_sections: vec![sparse] });
+    assert_eq!(decode(&v3).unwrap().codes, vec![h(REF, ALT), h(REF, REF), h(REF, REF)]);
+}

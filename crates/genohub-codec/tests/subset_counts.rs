@@ -6,7 +6,7 @@ mod common;
 
 use common::{mosaic_block, naive_counts, random_block, BlockShape, MosaicShape, Rng};
 use genohub_codec::code::{make, ALT, REF};
-use genohub_codec::{encode, BlockView, GenotypeBlock, LayoutKind, SampleSubset, SubsetPath};
+use genohub_codec::{encode, encode_version, BlockView, EncodeOptions, GenotypeBlock, LayoutKind, SampleSubset, SubsetPath};
 use proptest::prelude::*;
 
 /// Mosaic rows (PBWT records), with every `every`-th row replaced by a random one (rare,
@@ -43,9 +43,18 @@ fn subsets(n: u32, seed: u64) -> Vec<Vec<u32>> {
     out
 }
 
-/// Every method agrees with the replay, and the replay with the codes.
+/// Every method agrees with the replay, and the replay with the codes, in the newest format
+/// (only PBWT records, some of them bitmaps, move the order) and in format 3 (order-moving
+/// sparse and dense records between them).
 fn check(block: &GenotypeBlock, seed: u64) -> Result<(), String> {
-    let view = BlockView::open(&encode(block).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    for version in [3, 4] {
+        let bytes = encode_version(block, &EncodeOptions::default(), version).map_err(|e| e.to_string())?;
+        check_view(block, &BlockView::open(&bytes).map_err(|e| e.to_string())?, seed).map_err(|e| format!("format {version}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn check_view(block: &GenotypeBlock, view: &BlockView, seed: u64) -> Result<(), String> {
     let n = block.n_samples;
     for indices in subsets(n, seed) {
         let subset = SampleSubset::from_sorted_indices(n, &indices).map_err(|e| e.to_string())?;
@@ -56,7 +65,7 @@ fn check(block: &GenotypeBlock, seed: u64) -> Result<(), String> {
                 return Err(format!("replay, variant {v}, {} of {n} samples", indices.len()));
             }
         }
-        for path in [SubsetPath::Tracked, SubsetPath::Complement, SubsetPath::Auto] {
+        for path in [SubsetPath::Tracked, SubsetPath::Complement, SubsetPath::Counted, SubsetPath::Auto] {
             let counts = view.counts_in_by(&subset, path);
             if let Some(v) = (0..replay.len()).find(|&v| counts[v] != replay[v]) {
                 let kind = view.variant(v as u32).layout_kind();
