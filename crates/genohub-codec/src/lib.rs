@@ -26,6 +26,7 @@ mod header;
 mod int_column;
 pub mod limits;
 mod pbwt;
+mod pbwt_runs;
 mod pbwt_track;
 mod record;
 mod replayed_subset;

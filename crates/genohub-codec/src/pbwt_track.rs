@@ -12,7 +12,8 @@
 //! then the tracked slots with bit v seen before p are all there are. The caller (see
 //! [`crate::subset_pbwt`]) tracks those slots too, up to the last record that needs them.
 
-use crate::pbwt::{self, Slot};
+use crate::pbwt::Slot;
+use crate::pbwt_runs;
 use crate::varint;
 
 /// A tracked slot, by its id (see [`Tracked::new`]), and where it is in the current order.
@@ -128,13 +129,13 @@ impl Tracked {
         hits.fill(0);
         let (mut zeros, mut n_one) = (0usize, 0usize);
         // Ones before word `word`.
-        let (mut word, mut ones_before, mut w) = (0usize, 0usize, pbwt::bitmap_word(bitmap, 0));
+        let (mut word, mut ones_before, mut w) = (0usize, 0usize, pbwt_runs::bitmap_word(bitmap, 0));
         for e in &entries[..*live] {
             let p = e.pos as usize;
             while word < p / 64 {
                 ones_before += w.count_ones() as usize;
                 word += 1;
-                w = pbwt::bitmap_word(bitmap, word);
+                w = pbwt_runs::bitmap_word(bitmap, word);
             }
             let rank1 = ones_before + (w & ((1u64 << (p % 64)) - 1)).count_ones() as usize;
             if w >> (p % 64) & 1 == 1 {
