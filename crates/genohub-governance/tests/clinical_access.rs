@@ -3,6 +3,8 @@
 //! sees only its own part of a patient two hospitals share; researchers see no patient; the
 //! operator alone exports and purges; the audit log names patients only by pseudonym.
 
+mod common;
+
 use genohub_clinical::ConsentAction;
 use genohub_duo::DataUse;
 use genohub_governance::{AuditFilter, Clock, GovernanceError, Hub, OrgKind, PatientSpec, Role, Session};
@@ -47,16 +49,11 @@ impl Fx {
         let store = Store::open(&dir.path().join("store")).unwrap();
         let hub = Hub::new(store, HubKey::from_bytes([9; 32])).unwrap().with_clock(Clock::Fixed(datetime!(2026-05-01 10:00 UTC)));
         let op = hub.operator();
-        for (id, kind) in [("seqA", OrgKind::SequencingCenter), ("H1", OrgKind::Hospital), ("H2", OrgKind::Hospital), ("pharma", OrgKind::Company)] {
-            op.create_org(id, id, kind).unwrap();
-        }
-        let mut tokens = Vec::new();
-        for (user, org, role) in
-            [("doc1", "H1", Role::Clinician), ("doc2", "H2", Role::Clinician), ("res", "pharma", Role::Researcher), ("up", "seqA", Role::Uploader)]
-        {
-            op.create_user(user, org, role).unwrap();
-            tokens.push((user.to_string(), op.create_token(user, 30, "test").unwrap().secret.to_string()));
-        }
+        let tokens = common::orgs_and_users(
+            &op,
+            &[("seqA", OrgKind::SequencingCenter), ("H1", OrgKind::Hospital), ("H2", OrgKind::Hospital), ("pharma", OrgKind::Company)],
+            &[("doc1", "H1", Role::Clinician), ("doc2", "H2", Role::Clinician), ("res", "pharma", Role::Researcher), ("up", "seqA", Role::Uploader)],
+        );
         drop(op);
         for (name, text) in [("h1.csv", H1_CSV), ("h2.csv", H2_CSV)] {
             std::fs::write(dir.path().join(name), format!("{HEADER}{text}")).unwrap();

@@ -5,6 +5,8 @@
 //! filter; disease-specific consents written with a former code cover projects on its
 //! successor and the other way round. Skips when the shared tree is absent.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use genohub_governance::{AccessLevel, Approval, Clock, Count, Hub, IndividualFilters, OncoTree, Operation, OrgKind, ProjectRequest, Role, Session};
@@ -73,14 +75,11 @@ impl Fx {
         let hub = Hub::new(store, HubKey::from_bytes([4; 32])).unwrap().with_clock(Clock::Fixed(datetime!(2026-05-01 10:00 UTC))).with_oncotree(tree);
         let op = hub.operator();
         op.ingest(&vcf(dir.path()), &IngestOptions { center: "seqA".into(), threads: 1, ..Default::default() }, &NoProgress).unwrap();
-        for (id, kind) in [("seqA", OrgKind::SequencingCenter), ("H1", OrgKind::Hospital), ("pharma", OrgKind::Company), ("irc", OrgKind::Committee)] {
-            op.create_org(id, id, kind).unwrap();
-        }
-        let mut tokens = Vec::new();
-        for (user, org, role) in [("doc1", "H1", Role::Clinician), ("res", "pharma", Role::Researcher), ("rev", "irc", Role::Committee)] {
-            op.create_user(user, org, role).unwrap();
-            tokens.push((user.to_string(), op.create_token(user, 30, "test").unwrap().secret.to_string()));
-        }
+        let tokens = common::orgs_and_users(
+            &op,
+            &[("seqA", OrgKind::SequencingCenter), ("H1", OrgKind::Hospital), ("pharma", OrgKind::Company), ("irc", OrgKind::Committee)],
+            &[("doc1", "H1", Role::Clinician), ("res", "pharma", Role::Researcher), ("rev", "irc", Role::Committee)],
+        );
         drop(op);
         let mut fx = Fx { hub, tokens, pseudonyms: Vec::new(), _dir: dir };
         let report = fx.as_user("doc1").import_clinical("H1", &[clinical_csv(fx._dir.path())]).unwrap();

@@ -55,31 +55,28 @@ impl Fx {
         let hub = Hub::new(store, HubKey::from_bytes([5; 32])).unwrap().with_clock(Clock::Fixed(datetime!(2026-05-01 10:00 UTC)));
         let op = hub.operator();
         op.ingest(&cohort_vcf(dir.path()), &IngestOptions { center: "seqA".into(), threads: 2, ..Default::default() }, &NoProgress).unwrap();
-        for (id, kind) in [
-            ("seqA", OrgKind::SequencingCenter),
-            ("H1", OrgKind::Hospital),
-            ("H2", OrgKind::Hospital),
-            ("pharma", OrgKind::Company),
-            ("uni", OrgKind::Academic),
-            ("irc", OrgKind::Committee),
-        ] {
-            op.create_org(id, id, kind).unwrap();
-        }
-        let mut tokens = Vec::new();
-        for (user, org, role) in [
-            ("up", "seqA", Role::Uploader),
-            ("doc1", "H1", Role::Clinician),
-            ("doc1b", "H1", Role::Clinician),
-            ("doc2", "H2", Role::Clinician),
-            ("res", "pharma", Role::Researcher),
-            ("res2", "pharma", Role::Researcher),
-            ("aca", "uni", Role::Researcher),
-            ("rev", "irc", Role::Committee),
-            ("adm", "uni", Role::Admin),
-        ] {
-            op.create_user(user, org, role).unwrap();
-            tokens.push((user.to_string(), op.create_token(user, 30, "test").unwrap().secret.to_string()));
-        }
+        let tokens = common::orgs_and_users(
+            &op,
+            &[
+                ("seqA", OrgKind::SequencingCenter),
+                ("H1", OrgKind::Hospital),
+                ("H2", OrgKind::Hospital),
+                ("pharma", OrgKind::Company),
+                ("uni", OrgKind::Academic),
+                ("irc", OrgKind::Committee),
+            ],
+            &[
+                ("up", "seqA", Role::Uploader),
+                ("doc1", "H1", Role::Clinician),
+                ("doc1b", "H1", Role::Clinician),
+                ("doc2", "H2", Role::Clinician),
+                ("res", "pharma", Role::Researcher),
+                ("res2", "pharma", Role::Researcher),
+                ("aca", "uni", Role::Researcher),
+                ("rev", "irc", Role::Committee),
+                ("adm", "uni", Role::Admin),
+            ],
+        );
         drop(op);
         let fx = Fx { _dir: dir, hub, tokens };
         for (user, hospital, parity) in [("doc1", "H1", 0), ("doc2", "H2", 1)] {

@@ -36,14 +36,11 @@ impl Fx {
         let hub = Hub::new(store, HubKey::from_bytes([5; 32])).unwrap().with_clock(Clock::Fixed(datetime!(2026-05-01 10:00 UTC)));
         let op = hub.operator();
         op.ingest(&cohort_vcf(dir.path()), &IngestOptions { center: "seqA".into(), threads: 2, ..Default::default() }, &NoProgress).unwrap();
-        for (id, kind) in [("seqA", OrgKind::SequencingCenter), ("H1", OrgKind::Hospital), ("uni", OrgKind::Academic), ("irc", OrgKind::Committee)] {
-            op.create_org(id, id, kind).unwrap();
-        }
-        let mut tokens = Vec::new();
-        for (user, org, role) in [("doc1", "H1", Role::Clinician), ("aca", "uni", Role::Researcher), ("rev", "irc", Role::Committee)] {
-            op.create_user(user, org, role).unwrap();
-            tokens.push((user.to_string(), op.create_token(user, 30, "test").unwrap().secret.to_string()));
-        }
+        let tokens = common::orgs_and_users(
+            &op,
+            &[("seqA", OrgKind::SequencingCenter), ("H1", OrgKind::Hospital), ("uni", OrgKind::Academic), ("irc", OrgKind::Committee)],
+            &[("doc1", "H1", Role::Clinician), ("aca", "uni", Role::Researcher), ("rev", "irc", Role::Committee)],
+        );
         drop(op);
         let mut csv = HEADER.to_string();
         let mut patient = |id: &str, sample: &str| {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use genohub_clinical::{ConsentInForce, GenomicSampleRef, PatientFacts};
 use genohub_duo::DataUse;
-use genohub_governance::{Clock, FactsTable, Hub, OrgKind, Role};
+use genohub_governance::{Clock, FactsTable, Hub, OrgKind, Role, Session};
 use genohub_keys::HubKey;
 use genohub_store::{IngestOptions, NoProgress, Store};
 use time::macros::{date, datetime};
@@ -83,32 +83,42 @@ pub fn fixture_with(facts: Vec<PatientFacts>) -> Fixture {
     let vcf = cohort_vcf(dir.path());
     let op = hub.operator();
     op.ingest(&vcf, &IngestOptions { center: "seqA".into(), threads: 2, ..Default::default() }, &NoProgress).unwrap();
-    for (id, kind) in [
-        ("seqA", OrgKind::SequencingCenter),
-        ("H1", OrgKind::Hospital),
-        ("H2", OrgKind::Hospital),
-        ("pharma", OrgKind::Company),
-        ("uni", OrgKind::Academic),
-        ("irc", OrgKind::Committee),
-    ] {
+    let tokens = orgs_and_users(
+        &op,
+        &[
+            ("seqA", OrgKind::SequencingCenter),
+            ("H1", OrgKind::Hospital),
+            ("H2", OrgKind::Hospital),
+            ("pharma", OrgKind::Company),
+            ("uni", OrgKind::Academic),
+            ("irc", OrgKind::Committee),
+        ],
+        &[
+            ("up", "seqA", Role::Uploader),
+            ("doc1", "H1", Role::Clinician),
+            ("doc2", "H2", Role::Clinician),
+            ("res", "pharma", Role::Researcher),
+            ("res2", "pharma", Role::Researcher),
+            ("aca", "uni", Role::Researcher),
+            ("rev", "irc", Role::Committee),
+            ("adm", "uni", Role::Admin),
+        ],
+    );
+    Fixture { dir, hub, tokens, facts }
+}
+
+/// Organisations and users created by the operator `op`; (user, token secret) per user.
+pub fn orgs_and_users(op: &Session<'_>, orgs: &[(&str, OrgKind)], users: &[(&str, &str, Role)]) -> Vec<(String, String)> {
+    for &(id, kind) in orgs {
         op.create_org(id, &format!("{id} organisation"), kind).unwrap();
     }
-    let mut tokens = Vec::new();
-    for (user, org, role) in [
-        ("up", "seqA", Role::Uploader),
-        ("doc1", "H1", Role::Clinician),
-        ("doc2", "H2", Role::Clinician),
-        ("res", "pharma", Role::Researcher),
-        ("res2", "pharma", Role::Researcher),
-        ("aca", "uni", Role::Researcher),
-        ("rev", "irc", Role::Committee),
-        ("adm", "uni", Role::Admin),
-    ] {
-        op.create_user(user, org, role).unwrap();
-        let t = op.create_token(user, 300, "test").unwrap();
-        tokens.push((user.to_string(), t.secret.to_string()));
-    }
-    Fixture { dir, hub, tokens, facts }
+    users
+        .iter()
+        .map(|&(user, org, role)| {
+            op.create_user(user, org, role).unwrap();
+            (user.to_string(), op.create_token(user, 300, "test").unwrap().secret.to_string())
+        })
+        .collect()
 }
 
 impl Fixture {
