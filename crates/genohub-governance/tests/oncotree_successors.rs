@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use genohub_governance::{AccessLevel, Approval, Clock, Count, Hub, IndividualFilters, OncoTree, Operation, OrgKind, ProjectRequest, Role, Session};
+use genohub_governance::{AccessLevel, Approval, Clock, Count, Hub, IndividualFilters, OncoTree, Operation, OrgKind, Role, Session};
 use genohub_keys::HubKey;
 use genohub_store::{IngestOptions, NoProgress, Store};
 use time::macros::datetime;
@@ -161,19 +161,7 @@ fn disease_specific_consents_read_former_codes_as_their_successors() {
     let Some(tree) = shared_tree() else { return };
     let fx = Fx::new(tree);
     let included = |disease: &str| -> Vec<usize> {
-        let req = ProjectRequest {
-            title: format!("research on {disease}"),
-            research: "DS".into(),
-            disease: Some(disease.into()),
-            members: vec![],
-            analyses: vec![Operation::CohortSize],
-            cohort_rule: None,
-            access: AccessLevel::Aggregate,
-            irb: Some("IRB-1".into()),
-            accepted_conditions: vec![],
-            start: None,
-            expires: None,
-        };
+        let req = common::request(&format!("research on {disease}"), "DS", Some(disease), &[Operation::CohortSize], AccessLevel::Aggregate);
         let p = fx.as_user("res").submit_project(&req).unwrap();
         fx.as_user("rev").approve_project(&p.id, &Approval { conditions: "aggregate only".into(), ..Default::default() }).unwrap();
         let x = fx.as_user("rev").explain_project(&p.id).unwrap();

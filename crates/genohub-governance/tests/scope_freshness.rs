@@ -11,7 +11,7 @@ use common::{cohort_vcf, sample, small_vcf};
 use genohub_clinical::ConsentAction;
 use genohub_duo::DataUse;
 use genohub_governance::{
-    AccessLevel, Approval, Clock, CohortSpec, Count, DisclosedFreqRow, GovernanceError, Hub, Operation, OrgKind, PatientSpec, ProjectRequest, Role, Session,
+    AccessLevel, Approval, Clock, CohortSpec, Count, DisclosedFreqRow, GovernanceError, Hub, Operation, OrgKind, PatientSpec, Role, Session,
 };
 use genohub_keys::HubKey;
 use genohub_store::{IngestOptions, NoProgress, Region, Store};
@@ -147,19 +147,7 @@ fn genomic_data_arriving_for_a_linked_sample_counts_from_the_next_call() {
 #[test]
 fn a_projects_scope_follows_withdrawals_and_its_own_record() {
     let fx = Fx::new();
-    let req = ProjectRequest {
-        title: "GRU study".into(),
-        research: "GRU".into(),
-        disease: None,
-        members: vec![],
-        analyses: vec![Operation::CohortSize, Operation::Freq],
-        cohort_rule: None,
-        access: AccessLevel::Aggregate,
-        irb: Some("IRB-1".into()),
-        accepted_conditions: vec![],
-        start: None,
-        expires: None,
-    };
+    let req = common::request("GRU study", "GRU", None, &[Operation::CohortSize, Operation::Freq], AccessLevel::Aggregate);
     let aca = fx.as_user("aca");
     let id = aca.submit_project(&req).unwrap().id;
     fx.as_user("rev").approve_project(&id, &Approval { conditions: "aggregate only".into(), ..Default::default() }).unwrap();
